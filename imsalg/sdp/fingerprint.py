@@ -1,0 +1,130 @@
+"""RFC 8122 ``a=fingerprint``: parse, format, compute, compare.
+
+    fingerprint-attribute = "fingerprint" ":" hash-func SP fingerprint
+    hash-func             = "sha-1" / "sha-224" / "sha-256" / "sha-384" / "sha-512"
+                            / "md5" / "md2" / token
+    fingerprint           = 2UHEX *(":" 2UHEX)
+
+Hash names compare case-insensitively and are kept in lower case; hex compares
+case-insensitively and is written in upper case. RFC 8122 §5 forbids MD2 and MD5: such
+lines parse (so they can be reported precisely) but are never *usable*. The digest is
+over the DER encoding of the leaf certificate. A certificate is accepted when any
+usable fingerprint matches it (several lines may stand for several certificates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "FORBIDDEN_HASHES",
+    "SUPPORTED_HASHES",
+    "Fingerprint",
+    "certificate_matches",
+    "usable_fingerprints",
+]
+
+#: RFC 8122 hash names this library can compute, mapped to hashlib names, strongest last.
+SUPPORTED_HASHES: Final[dict[str, str]] = {
+    "sha-1": "sha1",
+    "sha-224": "sha224",
+    "sha-256": "sha256",
+    "sha-384": "sha384",
+    "sha-512": "sha512",
+}
+#: RFC 8122 §5: "MD2 and MD5 MUST NOT be used".
+FORBIDDEN_HASHES: Final = frozenset({"md2", "md5"})
+
+_HASH_TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.0-9A-Za-z^_`{|}~]+")
+_HEX_RE: Final = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})*")
+
+
+def _lower(text: str) -> str:
+    return text.lower()
+
+
+@attrs.frozen
+class Fingerprint:
+    """One certificate fingerprint: a hash name and the digest bytes."""
+
+    hash_name: str = attrs.field(converter=_lower)
+    digest: bytes
+
+    @classmethod
+    def parse(cls, value: str | None) -> Fingerprint:
+        """Parse the value of an ``a=fingerprint`` line (``ValueError`` when malformed)."""
+        parts = (value or "").strip().split()
+        if len(parts) != 2:
+            raise ValueError(f"fingerprint {value!r} is not '<hash-func> <HEX:HEX...>'")
+        name, hexes = parts
+        if not _HASH_TOKEN_RE.fullmatch(name):
+            raise ValueError(f"bad hash function name {name!r}")
+        if not _HEX_RE.fullmatch(hexes):
+            raise ValueError(f"bad fingerprint hex {hexes[:40]!r}")
+        digest = bytes.fromhex(hexes.replace(":", ""))
+        fingerprint = cls(name, digest)
+        expected = fingerprint.expected_length
+        if expected is not None and len(digest) != expected:
+            raise ValueError(f"{name} fingerprint has {len(digest)} octets, expected {expected}")
+        return fingerprint
+
+    @classmethod
+    def of_certificate(cls, der: bytes, hash_name: str = "sha-256") -> Fingerprint:
+        """Fingerprint of a DER certificate with one of :data:`SUPPORTED_HASHES`."""
+        name = hash_name.lower()
+        if name not in SUPPORTED_HASHES:
+            raise ValueError(f"cannot compute a {hash_name} fingerprint")
+        return cls(name, hashlib.new(SUPPORTED_HASHES[name], der).digest())
+
+    @property
+    def hex(self) -> str:
+        """Upper-case hex pairs joined by colons."""
+        return ":".join(f"{octet:02X}" for octet in self.digest)
+
+    @property
+    def usable(self) -> bool:
+        """A hash we can compute and that RFC 8122 allows."""
+        return self.hash_name in SUPPORTED_HASHES
+
+    @property
+    def forbidden(self) -> bool:
+        """MD2 or MD5 (RFC 8122 §5)."""
+        return self.hash_name in FORBIDDEN_HASHES
+
+    @property
+    def expected_length(self) -> int | None:
+        """Digest length in octets for a known hash, else ``None``."""
+        name = SUPPORTED_HASHES.get(self.hash_name)
+        if name is not None:
+            return hashlib.new(name).digest_size
+        if self.hash_name in FORBIDDEN_HASHES:
+            return 16
+        return None
+
+    def matches(self, der: bytes) -> bool:
+        """Whether this fingerprint is the digest of the DER certificate *der*."""
+        if not self.usable:
+            return False
+        return hashlib.new(SUPPORTED_HASHES[self.hash_name], der).digest() == self.digest
+
+    def format(self) -> str:
+        """The value of an ``a=fingerprint`` line: ``sha-256 AB:CD:...``."""
+        return f"{self.hash_name} {self.hex}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def usable_fingerprints(fingerprints: Iterable[Fingerprint]) -> tuple[Fingerprint, ...]:
+    """The fingerprints with an allowed, computable hash, in their order."""
+    return tuple(fp for fp in fingerprints if fp.usable)
+
+
+def certificate_matches(fingerprints: Iterable[Fingerprint], der: bytes) -> bool:
+    """RFC 8122 §5: accept the leaf certificate *der* if any usable fingerprint matches."""
+    return any(fp.matches(der) for fp in fingerprints)

@@ -1,0 +1,258 @@
+"""Line-preserving SDP: parse, inspect, edit, serialise.
+
+The model keeps the text it was given. Parsing only splits the text into lines and
+finds where each media section starts; readers interpret single lines on demand;
+edits are recorded per line and applied when the text is written back. So every line
+that no rule touched comes out byte-for-byte, in its place, with the line ending it
+had (RFC 4566 wants CRLF, many stacks send LF, some mix them: each line keeps its own).
+Inserted lines take the ending of the line they follow.
+
+What counts as unparseable (400): a first line that is not ``v=``, a line that is not
+``<type>=<value>`` with a one-letter lower-case type (empty lines are tolerated and kept,
+as seen from stacks that append a stray CRLF), or an ``m=`` line that does not follow the
+grammar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Final
+
+from imsalg.errors import SDPSyntaxError
+from imsalg.sdp.attributes import MediaLine
+
+__all__ = ["SDPEditor", "SessionDescription", "decode_sdp_bytes", "encode_sdp_text"]
+
+_LF: Final = "\n"
+_CRLF: Final = "\r\n"
+
+
+def decode_sdp_bytes(data: bytes) -> str:
+    """Decode SDP bytes so that :func:`encode_sdp_text` gives back the same bytes.
+
+    SDP is UTF-8 by default (RFC 8866 §5.13 ``a=charset``), but a peer may send other
+    bytes in free-text fields; they survive as surrogate escapes and are never altered.
+    """
+    return data.decode("utf-8", "surrogateescape")
+
+
+def encode_sdp_text(text: str) -> bytes:
+    """Inverse of :func:`decode_sdp_bytes`."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+class SessionDescription:
+    """One SDP body, split into lines, with its media sections located.
+
+    ``lines[i]`` is line *i* without its terminator and ``eols[i]`` its terminator
+    (``"\\r\\n"``, ``"\\n"`` or ``""`` for a last line without one). ``media_starts[k]`` is
+    the index of the ``m=`` line of media section *k*; the session section is
+    ``lines[:media_starts[0]]``. Instances are never changed; :class:`SDPEditor` produces
+    a new text.
+    """
+
+    __slots__ = ("_media_lines", "eols", "lines", "media_starts")
+
+    lines: tuple[str, ...]
+    eols: tuple[str, ...]
+    media_starts: tuple[int, ...]
+
+    def __init__(self, lines: tuple[str, ...], eols: tuple[str, ...]) -> None:
+        self.lines = lines
+        self.eols = eols
+        starts = []
+        media = []
+        for index, line in enumerate(lines):
+            if line.startswith("m="):
+                starts.append(index)
+                try:
+                    media.append(MediaLine.parse(line[2:]))
+                except ValueError as exc:
+                    raise SDPSyntaxError(f"bad m= line: {exc}", line=index + 1) from None
+        self.media_starts = tuple(starts)
+        self._media_lines = tuple(media)
+
+    @classmethod
+    def parse(cls, text: str) -> SessionDescription:
+        """Split *text* into lines and check the line grammar (raises :class:`SDPSyntaxError`)."""
+        if not isinstance(text, str):
+            raise TypeError(
+                "SessionDescription.parse() takes str; decode bytes with decode_sdp_bytes()"
+            )
+        parts = text.split(_LF)
+        lines: list[str] = []
+        eols: list[str] = []
+        last = len(parts) - 1
+        for number, part in enumerate(parts):
+            if number == last:
+                if not part:
+                    break
+                eol = ""
+            elif part.endswith("\r"):
+                part = part[:-1]
+                eol = _CRLF
+            else:
+                eol = _LF
+            if part and (len(part) < 2 or part[1] != "=" or not ("a" <= part[0] <= "z")):
+                raise SDPSyntaxError(
+                    f"expected '<type>=<value>', got {part[:40]!r}", line=number + 1
+                )
+            lines.append(part)
+            eols.append(eol)
+        first = next((i for i, line in enumerate(lines) if line), None)
+        if first is None:
+            raise SDPSyntaxError("empty SDP body")
+        if not lines[first].startswith("v="):
+            raise SDPSyntaxError("the first line must be v=", line=first + 1)
+        return cls(tuple(lines), tuple(eols))
+
+    # -- structure -------------------------------------------------------------------
+
+    @property
+    def eol(self) -> str:
+        """The document's line ending: that of its first line (CRLF when it has none)."""
+        for eol in self.eols:
+            if eol:
+                return eol
+        return _CRLF
+
+    @property
+    def media_count(self) -> int:
+        """Number of media sections (``m=`` lines)."""
+        return len(self.media_starts)
+
+    def media_line(self, media: int) -> MediaLine:
+        """The parsed ``m=`` line of media section *media* (0-based)."""
+        return self._media_lines[media]
+
+    def section_range(self, media: int | None) -> range:
+        """Line indices of the session section (``None``) or of media section *media*."""
+        if media is None:
+            return range(self.media_starts[0] if self.media_starts else len(self.lines))
+        start = self.media_starts[media]
+        end = (
+            self.media_starts[media + 1] if media + 1 < len(self.media_starts) else len(self.lines)
+        )
+        return range(start, end)
+
+    def lines_of(self, media: int | None, kind: str) -> Iterator[tuple[int, str]]:
+        """``(index, value)`` for each ``<kind>=`` line in a section (value without ``x=``)."""
+        prefix = kind + "="
+        lines = self.lines
+        for index in self.section_range(media):
+            line = lines[index]
+            if line.startswith(prefix):
+                yield index, line[2:]
+
+    def attributes(self, media: int | None, name: str) -> list[tuple[int, str | None]]:
+        """``(index, value)`` for each ``a=name[:value]`` line in a section, in order.
+
+        ``value`` is ``None`` for a property attribute (``a=msrp-cema``) and the text after
+        the first colon otherwise. Names are matched exactly (RFC 8866 §5.13).
+        """
+        found: list[tuple[int, str | None]] = []
+        lines = self.lines
+        flag = "a=" + name
+        valued = flag + ":"
+        cut = len(valued)
+        for index in self.section_range(media):
+            line = lines[index]
+            if line.startswith(flag):
+                if line.startswith(valued):
+                    found.append((index, line[cut:]))
+                elif len(line) == len(flag):
+                    found.append((index, None))
+        return found
+
+    def attribute(self, media: int | None, name: str) -> tuple[int, str | None] | None:
+        """The first ``a=name`` line of a section, or ``None``."""
+        found = self.attributes(media, name)
+        return found[0] if found else None
+
+    def has_attribute(self, media: int | None, name: str) -> bool:
+        """Whether a section carries ``a=name`` (with or without a value)."""
+        return bool(self.attributes(media, name))
+
+    def to_text(self) -> str:
+        """The text this description was parsed from, unchanged."""
+        return "".join(line + eol for line, eol in zip(self.lines, self.eols, strict=True))
+
+
+class SDPEditor:
+    """Records line edits on a :class:`SessionDescription` and writes the result.
+
+    Edits address lines by their index in the original description, so they never
+    disturb one another: replacing line 7 and inserting after line 3 can happen in any
+    order. Deleting a line and inserting after it keeps the insertion.
+    """
+
+    __slots__ = ("_after", "_delete", "_replace", "sdp")
+
+    def __init__(self, sdp: SessionDescription) -> None:
+        self.sdp = sdp
+        self._replace: dict[int, str] = {}
+        self._delete: set[int] = set()
+        self._after: dict[int, list[str]] = {}
+
+    def replace(self, index: int, line: str) -> None:
+        """Put *line* (``x=...``, no terminator) in place of line *index*."""
+        _check_line(line)
+        self._replace[index] = line
+        self._delete.discard(index)
+
+    def delete(self, index: int) -> None:
+        """Drop line *index*."""
+        self._delete.add(index)
+        self._replace.pop(index, None)
+
+    def insert_after(self, index: int, line: str) -> None:
+        """Insert *line* after line *index* (``-1``: before the first line).
+
+        Several insertions after the same line come out in the order they were made.
+        """
+        _check_line(line)
+        self._after.setdefault(index, []).append(line)
+
+    def append_to_section(self, media: int | None, line: str) -> None:
+        """Add *line* at the end of a section."""
+        rng = self.sdp.section_range(media)
+        self.insert_after(rng[-1] if len(rng) else rng.start - 1, line)
+
+    @property
+    def changed(self) -> bool:
+        """Whether any edit was recorded."""
+        return bool(self._replace or self._delete or self._after)
+
+    def to_text(self) -> str:
+        """The edited SDP text."""
+        sdp = self.sdp
+        if not self.changed:
+            return sdp.to_text()
+        replace = self._replace
+        delete = self._delete
+        after = self._after
+        lines = sdp.lines
+        eols = sdp.eols
+        default_eol = sdp.eol
+        texts: list[str] = []
+        ends: list[str] = []
+        for extra in after.get(-1, ()):
+            texts.append(extra)
+            ends.append(default_eol)
+        for index, line in enumerate(lines):
+            eol = eols[index] or default_eol
+            if index not in delete:
+                texts.append(replace.get(index, line))
+                ends.append(eol)
+            for extra in after.get(index, ()):
+                texts.append(extra)
+                ends.append(eol)
+        if ends and lines and not eols[-1]:
+            # The input ended without a terminator: so does the output.
+            ends[-1] = ""
+        return "".join([t + e for t, e in zip(texts, ends, strict=True)])
+
+
+def _check_line(line: str) -> None:
+    if "\n" in line or "\r" in line or len(line) < 2 or line[1] != "=":
+        raise ValueError(f"not one SDP line: {line!r}")

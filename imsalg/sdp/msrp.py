@@ -1,0 +1,121 @@
+"""RFC 4975 MSRP URIs and the ``a=path`` attribute.
+
+    MSRP-URI      = msrp-scheme "://" authority ["/" session-id] ";" transport
+                    *( ";" URI-parameter )
+    msrp-scheme   = "msrp" / "msrps"
+    session-id    = 1*( unreserved / "+" / "=" / "/" )
+    transport     = "tcp" / 1*ALPHANUM
+    URI-parameter = token ["=" token]
+    authority     = [ userinfo "@" ] host [ ":" port ]          ; RFC 3986
+
+Comparison (RFC 4975 §6.1, as read here): scheme and transport case-insensitively,
+host case-insensitively, port exactly (an absent port differs from any explicit one),
+session-id case-sensitively (absent differs from present); userinfo and URI parameters
+do not take part. ``a=path`` carries one or more URIs separated by spaces; the last one
+is the peer's own URI, earlier ones are relays (RFC 4976).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import attrs
+
+__all__ = ["MSRPURI", "format_path", "parse_path"]
+
+_UNRESERVED = r"A-Za-z0-9\-._~"
+_SUB_DELIMS = r"!$&'()*+,;="
+_PCT = r"%[0-9A-Fa-f]{2}"
+_USERINFO = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*"
+_REG_NAME = rf"(?:[{_UNRESERVED}!$&'()*+,=]|{_PCT})+"  # no ';' so it cannot eat the transport
+_IPV6_LITERAL = r"\[[0-9A-Fa-f:.]+\]"
+_TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+"
+_URI_RE: Final = re.compile(
+    rf"(?P<scheme>[Mm][Ss][Rr][Pp][Ss]?)://"
+    rf"(?:(?P<userinfo>{_USERINFO})@)?"
+    rf"(?P<host>{_IPV6_LITERAL}|{_REG_NAME})"
+    rf"(?::(?P<port>[0-9]{{1,5}}))?"
+    rf"(?:/(?P<session>[{_UNRESERVED}+=/]+))?"
+    rf";(?P<transport>[A-Za-z0-9]+)"
+    rf"(?P<params>(?:;{_TOKEN}(?:={_TOKEN})?)*)"
+)
+
+
+@attrs.frozen(kw_only=True)
+class MSRPURI:
+    """One MSRP URI; :meth:`format` writes it back in the form it was read."""
+
+    scheme: str
+    userinfo: str | None = None
+    host: str
+    port: int | None = None
+    session_id: str | None = None
+    transport: str = "tcp"
+    params: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> MSRPURI:
+        """Parse one MSRP URI (``ValueError`` when it does not follow the grammar)."""
+        match = _URI_RE.fullmatch(text)
+        if match is None:
+            raise ValueError(f"{text[:80]!r} is not an MSRP URI")
+        port = match["port"]
+        if port is not None and int(port) > 65535:
+            raise ValueError(f"port {port} out of range in {text[:80]!r}")
+        params = match["params"]
+        return cls(
+            scheme=match["scheme"],
+            userinfo=match["userinfo"],
+            host=match["host"],
+            port=int(port) if port is not None else None,
+            session_id=match["session"],
+            transport=match["transport"],
+            params=tuple(params[1:].split(";")) if params else (),
+        )
+
+    @property
+    def secure(self) -> bool:
+        """``msrps``: the URI asks for TLS."""
+        return self.scheme.lower() == "msrps"
+
+    def format(self) -> str:
+        """The URI as text."""
+        parts = [self.scheme, "://"]
+        if self.userinfo is not None:
+            parts += [self.userinfo, "@"]
+        parts.append(self.host)
+        if self.port is not None:
+            parts += [":", str(self.port)]
+        if self.session_id is not None:
+            parts += ["/", self.session_id]
+        parts += [";", self.transport]
+        for param in self.params:
+            parts += [";", param]
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def same_as(self, other: MSRPURI) -> bool:
+        """RFC 4975 §6.1 equality (see the module docstring)."""
+        return (
+            self.scheme.lower() == other.scheme.lower()
+            and self.host.lower() == other.host.lower()
+            and self.port == other.port
+            and self.session_id == other.session_id
+            and self.transport.lower() == other.transport.lower()
+        )
+
+
+def parse_path(value: str | None) -> tuple[MSRPURI, ...]:
+    """The URIs of an ``a=path`` value, in order (at least one)."""
+    items = (value or "").split()
+    if not items:
+        raise ValueError("a=path lists no MSRP URI")
+    return tuple(MSRPURI.parse(item) for item in items)
+
+
+def format_path(uris: tuple[MSRPURI, ...]) -> str:
+    """The value of an ``a=path`` line."""
+    return " ".join(uri.format() for uri in uris)
