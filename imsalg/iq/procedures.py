@@ -256,11 +256,18 @@ class GatewayResult:
 @attrs.frozen(kw_only=True)
 class GatewayFailure:
     """The AGW refused a request (``code``: H.248 error code) or was not reachable
-    (``code`` ``None``)."""
+    (``code`` ``None``).
+
+    H.248 executes the commands of a transaction in order and stops at the first
+    error; ``context`` and ``partial`` carry what was done before it (so the ALG can
+    release terminations that were reserved after all).
+    """
 
     request_id: int
     code: int | None
     reason: str
+    context: str | None = None
+    partial: tuple[ProcedureResult, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

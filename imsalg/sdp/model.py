@@ -51,7 +51,7 @@ class SessionDescription:
     a new text.
     """
 
-    __slots__ = ("_media_lines", "eols", "lines", "media_starts")
+    __slots__ = ("_attribute_maps", "_media_lines", "eols", "lines", "media_starts")
 
     lines: tuple[str, ...]
     eols: tuple[str, ...]
@@ -71,6 +71,7 @@ class SessionDescription:
                     raise SDPSyntaxError(f"bad m= line: {exc}", line=index + 1) from None
         self.media_starts = tuple(starts)
         self._media_lines = tuple(media)
+        self._attribute_maps: dict[int | None, dict[str, list[tuple[int, str | None]]]] = {}
 
     @classmethod
     def parse(cls, text: str) -> SessionDescription:
@@ -150,18 +151,24 @@ class SessionDescription:
         ``value`` is ``None`` for a property attribute (``a=msrp-cema``) and the text after
         the first colon otherwise. Names are matched exactly (RFC 8866 §5.13).
         """
-        found: list[tuple[int, str | None]] = []
+        return list(self.attribute_map(media).get(name, ()))
+
+    def attribute_map(self, media: int | None) -> dict[str, list[tuple[int, str | None]]]:
+        """Every ``a=`` line of a section, by name: ``{name: [(index, value), ...]}``.
+
+        Built in one pass and cached; values as in :meth:`attributes`.
+        """
+        cached = self._attribute_maps.get(media)
+        if cached is not None:
+            return cached
+        found: dict[str, list[tuple[int, str | None]]] = {}
         lines = self.lines
-        flag = "a=" + name
-        valued = flag + ":"
-        cut = len(valued)
         for index in self.section_range(media):
             line = lines[index]
-            if line.startswith(flag):
-                if line.startswith(valued):
-                    found.append((index, line[cut:]))
-                elif len(line) == len(flag):
-                    found.append((index, None))
+            if line.startswith("a="):
+                name, colon, value = line[2:].partition(":")
+                found.setdefault(name, []).append((index, value if colon else None))
+        self._attribute_maps[media] = found
         return found
 
     def attribute(self, media: int | None, name: str) -> tuple[int, str | None] | None:

@@ -115,6 +115,8 @@ def _answer_to(offer: Setup | None, preference: Setup) -> tuple[Setup | None, Ro
     # actpass: the ALG chooses; never answer actpass (RFC 4145 §4.1).
     if preference is Setup.ACTIVE:
         return Setup.ACTIVE, Role.CLIENT
+    if preference is Setup.HOLDCONN:
+        return Setup.HOLDCONN, Role.NONE
     return Setup.PASSIVE, Role.SERVER
 
 
@@ -149,7 +151,7 @@ def decide_leg_roles(
     alg_offers: bool,
     offer: Setup | None,
     answer: Setup | Awaited | None = AWAITED,
-    preference: Setup = Setup.PASSIVE,
+    preference: Setup | Awaited = Setup.PASSIVE,
     tls: bool,
 ) -> LegRoles:
     """Decide the ``a=setup`` sent, the TCP role and the TLS role on one leg.
@@ -157,8 +159,9 @@ def decide_leg_roles(
     *alg_offers*: the ALG sends the offer on this leg (then *offer* is the value it
     sends and *answer* what the peer answered, or :data:`AWAITED`). Otherwise the peer
     offered *offer* (``None``: no ``a=setup``) and the ALG answers: *preference*
-    (``active`` or ``passive``) settles an ``actpass`` offer. *tls*: the AGW terminates
-    TLS on this leg, so its TLS role follows its TCP role.
+    (``active``, ``passive`` or ``holdconn``) settles an ``actpass`` offer, and
+    :data:`AWAITED` defers that choice (the role stays pending, nothing is sent yet).
+    *tls*: the AGW terminates TLS on this leg, so its TLS role follows its TCP role.
 
     Raises :class:`NegotiationError` (488) for an answer RFC 4145 does not allow.
     """
@@ -172,10 +175,14 @@ def decide_leg_roles(
             received = answer
             answered = True
         sent = offer
+    elif isinstance(preference, Awaited) and offer is Setup.ACTPASS:
+        sent, tcp, received, answered = None, Role.PENDING, offer, False
     else:
-        if preference not in (Setup.ACTIVE, Setup.PASSIVE):
-            raise ValueError(f"cannot answer actpass with a preference of {preference.value}")
-        sent, tcp = _answer_to(offer, preference)
+        if preference is Setup.ACTPASS:
+            raise ValueError("an answer is never actpass (RFC 4145 §4.1)")
+        sent, tcp = _answer_to(
+            offer, Setup.PASSIVE if isinstance(preference, Awaited) else preference
+        )
         received = offer
         answered = True
     return LegRoles(

@@ -1,0 +1,158 @@
+"""Write the SDP the ALG sends on one side: targeted line edits, nothing else.
+
+:func:`rewrite_sdp` takes the SDP as received from one side and the stream plans,
+and returns the text for the other side. Only lines a rule names are touched; every
+other line comes out byte-for-byte, in order, with its line ending.
+
+Per anchored m-line, toward side S (S's leg of the plan):
+
+- ``m=``: the AGW's port on S and the proto of S (TCP/TLS/MSRP toward the UE for
+  e2ae, TCP/MSRP toward the core).
+- ``c=``: a media-level ``c=`` with the AGW's address on S (replaced, or inserted
+  after ``m=``/``i=``), so other m-lines keep the session-level ``c=``.
+- ``a=setup``: the value the roles function chose for S (TS 23.334 §5.16;
+  RFC 4145); removed when that value is "none" (a pure RFC 4975 peer).
+- e2ae toward the UE: the AGW's ``a=fingerprint`` (RFC 8122) replaces the peer's,
+  and ``a=3ge2ae:applied`` (TS 24.229 §7.5.2) replaces ``requested``.
+- e2ae toward the core: the UE's ``a=fingerprint`` lines are removed (also the
+  session-level ones when no other m-line inherits them).
+- toward the core, ``a=3ge2ae`` is removed from every anchored m-line: it concerns
+  only the UE's access hop.
+- aware MSRP mode: ``a=path`` becomes the AGW's own URI on S (TS 23.334 §5.19.5).
+
+Removed streams (port 0) get port 0 and the proto of S.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from imsalg.iq.procedures import MSRPMode, Side
+from imsalg.sdp.attributes import ConnectionData, E2AEIndicator, MediaLine
+from imsalg.sdp.model import SDPEditor, SessionDescription
+from imsalg.sdp.msrp import format_path
+
+from .state import LegState, StreamKind, StreamState
+
+__all__ = ["rewrite_sdp"]
+
+
+def _replace_all(
+    editor: SDPEditor,
+    media: int,
+    existing: list[tuple[int, str | None]],
+    new_lines: Sequence[str],
+) -> None:
+    """Put *new_lines* where the first of *existing* was (end of section if none)."""
+    if existing:
+        first = existing[0][0]
+        for index, _ in existing:
+            editor.delete(index)
+        for line in new_lines:
+            editor.insert_after(first, line)
+    else:
+        for line in new_lines:
+            editor.append_to_section(media, line)
+
+
+def _delete_all(editor: SDPEditor, existing: list[tuple[int, str | None]] | None) -> None:
+    for index, _ in existing or ():
+        editor.delete(index)
+
+
+def _rewrite_anchored(
+    sdp: SessionDescription, editor: SDPEditor, stream: StreamState, leg: LegState
+) -> None:
+    media = stream.index
+    start = sdp.media_starts[media]
+    line = sdp.media_line(media)
+    if leg.agw is None:
+        raise ValueError(f"m-line {media}: the AGW has no address on the {leg.side.value} side")
+    editor.replace(
+        start,
+        "m="
+        + MediaLine(media=line.media, port=leg.agw.port, proto=leg.proto, fmt=line.fmt).format(),
+    )
+
+    # c=: media level, so the other m-lines keep the session-level c= (RFC 8866 §5.7).
+    connection = "c=" + ConnectionData.for_address(leg.agw.address).format()
+    c_lines = list(sdp.lines_of(media, "c"))
+    if c_lines:
+        editor.replace(c_lines[0][0], connection)
+        for index, _ in c_lines[1:]:
+            editor.delete(index)
+    else:
+        after = start
+        # RFC 8866 §5: m=, i=, c= — c= goes after an i= line that follows m=.
+        if start + 1 < len(sdp.lines) and sdp.lines[start + 1].startswith("i="):
+            after = start + 1
+        editor.insert_after(after, connection)
+
+    here = sdp.attribute_map(media)
+    setup_sent = leg.roles.setup_sent
+    if setup_sent is None:
+        _delete_all(editor, here.get("setup"))
+    else:
+        _replace_all(editor, media, here.get("setup", []), ["a=setup:" + setup_sent.value])
+
+    e2ae = stream.kind is StreamKind.E2AE
+    if leg.side is Side.ACCESS and e2ae:
+        if leg.local_fingerprint is None:
+            raise ValueError(f"m-line {media}: no AGW fingerprint for the access side")
+        _replace_all(
+            editor,
+            media,
+            here.get("fingerprint", []),
+            ["a=fingerprint:" + leg.local_fingerprint.format()],
+        )
+        _replace_all(
+            editor, media, here.get("3ge2ae", []), ["a=3ge2ae:" + E2AEIndicator.APPLIED.value]
+        )
+    elif leg.side is Side.CORE:
+        if e2ae:
+            _delete_all(editor, here.get("fingerprint"))
+        _delete_all(editor, here.get("3ge2ae"))
+
+    if stream.msrp_mode is MSRPMode.AWARE and leg.agw_path:
+        _replace_all(editor, media, here.get("path", []), ["a=path:" + format_path(leg.agw_path)])
+
+
+def _inherits_session_fingerprint(sdp: SessionDescription, streams: Sequence[StreamState]) -> bool:
+    """Whether an m-line other than an e2ae one relies on session-level fingerprints."""
+    kinds = {stream.index: stream.kind for stream in streams}
+    for media in range(sdp.media_count):
+        if kinds.get(media) is StreamKind.E2AE:
+            continue
+        if "TLS" in sdp.media_line(media).proto_upper and not sdp.attribute_map(media).get(
+            "fingerprint"
+        ):
+            return True
+    return False
+
+
+def rewrite_sdp(sdp: SessionDescription, streams: Sequence[StreamState], toward: Side) -> str:
+    """The SDP to send toward *toward*, from *sdp* as received from the other side."""
+    editor = SDPEditor(sdp)
+    any_e2ae = False
+    for stream in streams:
+        if stream.index >= sdp.media_count:
+            raise ValueError(f"plan for m-line {stream.index} but the SDP has {sdp.media_count}")
+        leg = stream.leg(toward)
+        if stream.kind.anchored and leg is not None and stream.failure is None:
+            _rewrite_anchored(sdp, editor, stream, leg)
+            any_e2ae = any_e2ae or stream.kind is StreamKind.E2AE
+        elif stream.kind is StreamKind.REMOVED and leg is not None:
+            start = sdp.media_starts[stream.index]
+            line = sdp.media_line(stream.index)
+            if line.port != 0 or line.proto != leg.proto:
+                editor.replace(
+                    start,
+                    "m="
+                    + MediaLine(media=line.media, port=0, proto=leg.proto, fmt=line.fmt).format(),
+                )
+            if toward is Side.CORE:
+                _delete_all(editor, sdp.attribute_map(stream.index).get("3ge2ae"))
+    if toward is Side.CORE and any_e2ae and not _inherits_session_fingerprint(sdp, streams):
+        # The UE's certificate is consumed by the AGW; the core never needs it.
+        _delete_all(editor, sdp.attribute_map(None).get("fingerprint"))
+    return editor.to_text()

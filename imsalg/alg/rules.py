@@ -1,0 +1,360 @@
+"""The MSRP rules per m-line: classify, build the legs, say what the AGW must do.
+
+Pure functions from (SDP, previous plan, policy) to stream plans and Iq procedures.
+:mod:`imsalg.alg.engine` sequences them; nothing here keeps state.
+
+Classification (DESIGN.md §3; TS 23.334 §6.2.10.3.1; TS 24.229 §7.5.2):
+
+========================  ===================================  ==========================
+offer from                m-line                               kind
+========================  ===================================  ==========================
+access (UE-originating)   TCP/TLS/MSRP + a=3ge2ae:requested,   e2ae
+                          UE registered msrp-tls;mediasec
+access                    TCP/TLS/MSRP otherwise               e2e-tls (anchored as TCP)
+access                    TCP/MSRP                             msrp
+core (UE-terminating)     TCP/MSRP, e2ae-capable UE, policy    e2ae
+core                      TCP/MSRP otherwise                   msrp
+core                      TCP/TLS/MSRP                         e2e-tls
+any                       port 0                               removed
+any                       other media or MSRP transport        passthrough
+========================  ===================================  ==========================
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from imsalg.errors import NegotiationError, UnsupportedMedia
+from imsalg.iq.procedures import (
+    ConfigureConnectionPoint,
+    Establishment,
+    LocalSide,
+    MSRPMode,
+    Procedure,
+    RemoteSide,
+    ReserveAndConfigureConnectionPoint,
+    ReserveConnectionPoint,
+    Side,
+    StreamMode,
+    Transport,
+)
+from imsalg.sdp.attributes import Setup
+from imsalg.sdp.media import MediaInfo
+from imsalg.sdp.model import SessionDescription
+from imsalg.sdp.roles import AWAITED, Awaited, LegRoles, Role, setup_for_role
+
+from .config import AlgPolicy, SetupChoice
+from .state import Endpoint, LegState, StreamKind, StreamState
+
+__all__ = [
+    "TCP_MSRP",
+    "TCP_TLS_MSRP",
+    "check_e2ae_fingerprints",
+    "classify",
+    "configure",
+    "effective_establishment",
+    "peer_endpoint",
+    "reserve",
+]
+
+TCP_MSRP = "TCP/MSRP"
+TCP_TLS_MSRP = "TCP/TLS/MSRP"
+_MSRP_PROTOS = (TCP_MSRP, TCP_TLS_MSRP)
+
+
+def classify(
+    sdp: SessionDescription,
+    media: int,
+    offerer: Side,
+    *,
+    ue_e2ae: bool,
+    policy: AlgPolicy,
+    info: MediaInfo | None,
+) -> tuple[StreamKind, str]:
+    """Kind and reason for m-line *media* of an offer from *offerer*.
+
+    *info* is the m-line read with :func:`imsalg.sdp.media.read_media` (``None`` for
+    non-message media, which is never read). Raises :class:`UnsupportedMedia` (488)
+    for ``a=3ge2ae:requested`` on a line that cannot carry e2ae.
+    """
+    line = sdp.media_line(media)
+    if line.port == 0:
+        return StreamKind.REMOVED, "port 0 in the offer"
+    if line.media != "message" or info is None:
+        return StreamKind.PASSTHROUGH, f"m={line.media} is not MSRP: out of scope"
+    proto = line.proto_upper
+    requested = info.e2ae_requested and offerer is Side.ACCESS
+    if proto not in _MSRP_PROTOS:
+        if requested:
+            raise UnsupportedMedia(
+                f"m-line {media}: a=3ge2ae:requested on transport {line.proto}; "
+                f"e2ae needs {TCP_TLS_MSRP}"
+            )
+        return StreamKind.PASSTHROUGH, f"MSRP over {line.proto} is not anchored"
+    if offerer is Side.ACCESS:
+        if requested:
+            if proto != TCP_TLS_MSRP:
+                raise UnsupportedMedia(
+                    f"m-line {media}: a=3ge2ae:requested on {line.proto}, which is not a TLS "
+                    f"transport; e2ae needs {TCP_TLS_MSRP}"
+                )
+            if ue_e2ae:
+                return (
+                    StreamKind.E2AE,
+                    "UE offered TCP/TLS/MSRP with a=3ge2ae:requested and registered "
+                    "msrp-tls;mediasec",
+                )
+            why = "UE requested e2ae but did not register msrp-tls;mediasec: TLS end to end"
+            return _e2e_tls(policy, why)
+        if proto == TCP_TLS_MSRP:
+            return _e2e_tls(policy, "TCP/TLS/MSRP without a=3ge2ae:requested: TLS end to end")
+        return _plain(policy, "TCP/MSRP from the UE")
+    if proto == TCP_MSRP:
+        if ue_e2ae and policy.e2ae_terminating:
+            return (
+                StreamKind.E2AE,
+                "core offered TCP/MSRP toward a UE that registered msrp-tls;mediasec",
+            )
+        why = "TCP/MSRP from the core"
+        if not ue_e2ae:
+            why += "; the UE did not register msrp-tls;mediasec"
+        return _plain(policy, why)
+    return _e2e_tls(policy, "TCP/TLS/MSRP from the core: TLS end to end")
+
+
+def _e2e_tls(policy: AlgPolicy, why: str) -> tuple[StreamKind, str]:
+    if policy.anchor_e2e_tls:
+        return StreamKind.E2E_TLS, why + "; anchored as TCP"
+    return StreamKind.PASSTHROUGH, why + "; policy: not anchored"
+
+
+def _plain(policy: AlgPolicy, why: str) -> tuple[StreamKind, str]:
+    if policy.anchor_plain_msrp:
+        return StreamKind.MSRP, why + "; anchored"
+    return StreamKind.PASSTHROUGH, why + "; policy: not anchored"
+
+
+def check_e2ae_fingerprints(info: MediaInfo, who: str) -> None:
+    """RFC 8122 §5 / TR 29.828 CR: e2ae needs at least one usable fingerprint (488)."""
+    if info.fingerprint_problems:
+        raise NegotiationError(
+            f"m-line {info.index}: malformed a=fingerprint from the {who}: "
+            + "; ".join(info.fingerprint_problems)
+        )
+    if not info.fingerprints:
+        raise NegotiationError(
+            f"m-line {info.index}: e2ae needs the {who}'s certificate fingerprint "
+            "(a=fingerprint, RFC 8122) and there is none"
+        )
+    if not info.usable_fingerprints:
+        names = ", ".join(sorted({fp.hash_name for fp in info.fingerprints}))
+        if all(fp.forbidden for fp in info.fingerprints):
+            raise NegotiationError(
+                f"m-line {info.index}: the {who}'s fingerprints use only {names}, "
+                "which RFC 8122 forbids"
+            )
+        raise NegotiationError(
+            f"m-line {info.index}: no usable fingerprint hash from the {who} ({names})"
+        )
+
+
+def peer_endpoint(info: MediaInfo) -> Endpoint:
+    """Where the peer's media is: effective ``c=`` address and ``m=`` port."""
+    if info.connection is None:
+        raise NegotiationError(f"m-line {info.index}: no c= line at media or session level")
+    return Endpoint(info.connection.host, info.line.port)
+
+
+def msrp_mode_for(kind: StreamKind, info: MediaInfo, policy: AlgPolicy) -> tuple[MSRPMode, str]:
+    """Agnostic or aware handling for a new anchored stream (TS 23.334 §5.19)."""
+    if policy.msrp_mode is MSRPMode.AGNOSTIC:
+        return MSRPMode.AGNOSTIC, "agnostic (default)"
+    if kind is StreamKind.E2E_TLS:
+        return MSRPMode.AGNOSTIC, "agnostic: MSRP inside end-to-end TLS cannot be read"
+    if info.cema:
+        # TS 23.334 §5.19.2: an offer with a=msrp-cema gets application-agnostic handling.
+        return MSRPMode.AGNOSTIC, "agnostic: the offer carries a=msrp-cema"
+    return MSRPMode.AWARE, "aware (static configuration, no a=msrp-cema)"
+
+
+def transports(
+    kind: StreamKind, mode: MSRPMode, policy: AlgPolicy, proto: str
+) -> dict[Side, tuple[Transport, str]]:
+    """(transport given to the AGW, m-line proto in the SDP) for each side."""
+    inner = Transport.TCP_MSRP if mode is MSRPMode.AWARE else Transport.TCP
+    if kind is StreamKind.E2AE:
+        # CR-6: access TCP/TLS/MSRP, core TCP/MSRP (aware) or TCP (agnostic).
+        return {
+            Side.ACCESS: (policy.access_transport_e2ae, TCP_TLS_MSRP),
+            Side.CORE: (inner, TCP_MSRP),
+        }
+    if kind is StreamKind.E2E_TLS:
+        # TS 23.334 e2e: the AGW gets "TCP" and no TLS information.
+        return {Side.ACCESS: (Transport.TCP, proto), Side.CORE: (Transport.TCP, proto)}
+    return {Side.ACCESS: (inner, proto), Side.CORE: (inner, proto)}
+
+
+def answer_preference(side: Side, policy: AlgPolicy) -> Setup | Awaited:
+    """What the ALG answers to an ``actpass`` offer from *side* (AWAITED: decide later)."""
+    if side is Side.ACCESS:
+        return policy.answer_actpass_access.setup
+    if policy.answer_actpass_core is SetupChoice.FORWARD:
+        return AWAITED
+    return policy.answer_actpass_core.setup
+
+
+def offer_value(toward: Side, received: Setup | None, policy: AlgPolicy) -> Setup | None:
+    """The ``a=setup`` the ALG offers toward *toward* in a new stream."""
+    choice = policy.offer_access if toward is Side.ACCESS else policy.offer_core
+    if choice is SetupChoice.FORWARD:
+        # Keep the setup direction (TS 23.334 §5.16.2.2): send what the offerer sent.
+        return received
+    return choice.setup
+
+
+def kept_offer_value(roles: LegRoles) -> Setup | None:
+    """In a re-offer: offer the role the AGW already plays, so the connection stays."""
+    if roles.setup_sent is None and roles.alg_offered:
+        return None
+    return setup_for_role(roles.tcp)
+
+
+def kept_answer_preference(roles: LegRoles, default: Setup | Awaited) -> Setup | Awaited:
+    """In a re-offer: answer ``actpass`` with the role the AGW already plays."""
+    if roles.tcp in (Role.CLIENT, Role.SERVER):
+        return setup_for_role(roles.tcp)
+    return default
+
+
+def forwarded_answer_preference(other: LegRoles) -> Setup:
+    """The deferred answer that keeps the setup direction across the AGW.
+
+    If the AGW connects to the answerer, the offerer connects to the AGW (answer it
+    ``passive``); if the answerer connects to the AGW, the AGW connects to the
+    offerer (answer ``active``); ``holdconn`` carries over.
+    """
+    return {
+        Role.CLIENT: Setup.PASSIVE,
+        Role.SERVER: Setup.ACTIVE,
+        Role.NONE: Setup.HOLDCONN,
+        Role.PENDING: Setup.PASSIVE,
+    }[other.tcp]
+
+
+def effective_establishment(
+    policy: AlgPolicy, access: LegRoles, core: LegRoles
+) -> tuple[Establishment, str]:
+    """Initiate or trigger for a stream whose roles are known (CR-7)."""
+    if policy.establishment is Establishment.INITIATE:
+        return Establishment.INITIATE, "AGW opens TCP where it is client"
+    if Role.SERVER not in (access.tcp, core.tcp):
+        return (
+            Establishment.INITIATE,
+            "trigger configured, but the AGW accepts on neither side: initiate",
+        )
+    return Establishment.TRIGGER, "an incoming TCP connection triggers the outgoing one"
+
+
+def local_side(
+    stream: StreamState,
+    leg: LegState,
+    policy: AlgPolicy,
+    *,
+    mode: StreamMode,
+    reserving: bool,
+) -> LocalSide:
+    """The Local IEs for *leg*'s termination."""
+    tls = leg.transport.tls
+    return LocalSide(
+        realm=leg.side.value,
+        transport=leg.transport,
+        setup=leg.roles.agw_setup,
+        address=None if reserving or leg.agw is None else leg.agw.address,
+        port=None if reserving or leg.agw is None else leg.agw.port,
+        establishment=stream.establishment,
+        msrp_mode=stream.msrp_mode,
+        request_fingerprint=reserving and tls,
+        request_path=reserving and stream.msrp_mode is MSRPMode.AWARE,
+        establish_tls=leg.establish_tls and mode is not StreamMode.INACTIVE,
+        notify_tls_failure=tls,
+        notify_bearer_released=True,
+        heartbeat=policy.heartbeat,
+        mode=mode,
+    )
+
+
+def remote_side(stream: StreamState, leg: LegState) -> RemoteSide | None:
+    """The Remote IEs for *leg*'s termination (``None`` while the peer is unknown)."""
+    if leg.peer is None:
+        return None
+    return RemoteSide(
+        address=leg.peer.address,
+        port=leg.peer.port,
+        setup=leg.roles.peer_setup,
+        fingerprints=leg.remote_fingerprints,
+        path=leg.peer_path if stream.msrp_mode is MSRPMode.AWARE else (),
+    )
+
+
+def reserve(stream: StreamState, leg: LegState, policy: AlgPolicy) -> Procedure:
+    """Reserve (and configure, when the peer is known) the termination of *leg*."""
+    local = local_side(stream, leg, policy, mode=StreamMode.INACTIVE, reserving=True)
+    remote = remote_side(stream, leg)
+    if remote is None:
+        return ReserveConnectionPoint(stream=stream.stream_id, side=leg.side, local=local)
+    return ReserveAndConfigureConnectionPoint(
+        stream=stream.stream_id, side=leg.side, local=local, remote=remote
+    )
+
+
+def configure(stream: StreamState, leg: LegState, policy: AlgPolicy) -> ConfigureConnectionPoint:
+    """Configure *leg*'s termination with the negotiated state, through-connected."""
+    if leg.termination is None:
+        raise ValueError(f"stream {stream.index}: {leg.side.value} leg has no termination")
+    return ConfigureConnectionPoint(
+        termination=leg.termination,
+        stream=stream.stream_id,
+        side=leg.side,
+        local=local_side(stream, leg, policy, mode=StreamMode.SENDRECV, reserving=False),
+        remote=remote_side(stream, leg) or RemoteSide(),
+    )
+
+
+def new_leg(
+    side: Side,
+    transport: Transport,
+    proto: str,
+    roles: LegRoles,
+    *,
+    peer: Endpoint | None = None,
+    info: MediaInfo | None = None,
+    e2ae: bool = False,
+    previous: LegState | None = None,
+) -> LegState:
+    """A leg, keeping the AGW side of *previous* (same termination) when given."""
+    leg = LegState(
+        side=side,
+        transport=transport,
+        proto=proto,
+        roles=roles,
+        peer=peer,
+        remote_fingerprints=info.usable_fingerprints if info is not None and e2ae else (),
+        peer_path=info.path if info is not None else (),
+        establish_tls=roles.tls is Role.CLIENT,
+    )
+    if previous is not None:
+        leg = attrs.evolve(
+            leg,
+            termination=previous.termination,
+            agw=previous.agw,
+            local_fingerprint=previous.local_fingerprint,
+            agw_path=previous.agw_path,
+        )
+        if info is None:
+            leg = attrs.evolve(
+                leg,
+                peer=previous.peer,
+                remote_fingerprints=previous.remote_fingerprints,
+                peer_path=previous.peer_path,
+            )
+    return leg
