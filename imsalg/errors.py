@@ -30,6 +30,7 @@ __all__ = [
 REASON_PHRASES: dict[int, str] = {
     400: "Bad Request",
     488: "Not Acceptable Here",
+    481: "Call/Transaction Does Not Exist",
     491: "Request Pending",
     500: "Server Internal Error",
     503: "Service Unavailable",

@@ -399,12 +399,15 @@ class _Handler:
                 f"m-line {stream.index}: aware MSRP handling needs a valid a=path in the answer "
                 f"({info.path_problem or 'none given'})"
             )
-        roles_y = decide_leg_roles(
-            alg_offers=True,
-            offer=leg_y.roles.setup_sent,
-            answer=info.setup,
-            tls=leg_y.transport.tls,
-        )
+        try:
+            roles_y = decide_leg_roles(
+                alg_offers=True,
+                offer=leg_y.roles.setup_sent,
+                answer=info.setup,
+                tls=leg_y.transport.tls,
+            )
+        except NegotiationError as exc:
+            raise NegotiationError(f"m-line {stream.index}: {exc.detail}") from None
         roles_x = leg_x.roles
         if roles_x.tcp is Role.PENDING and not roles_x.alg_offered:
             # The deferred answer to an actpass offer: keep the setup direction.

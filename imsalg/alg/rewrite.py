@@ -151,7 +151,11 @@ def rewrite_sdp(sdp: SessionDescription, streams: Sequence[StreamState], toward:
                     + MediaLine(media=line.media, port=0, proto=leg.proto, fmt=line.fmt).format(),
                 )
             if toward is Side.CORE:
-                _delete_all(editor, sdp.attribute_map(stream.index).get("3ge2ae"))
+                here = sdp.attribute_map(stream.index)
+                _delete_all(editor, here.get("3ge2ae"))
+                if stream.access is not None and stream.access.transport.tls:
+                    # The stream was e2ae: the UE's certificate never goes to the core.
+                    _delete_all(editor, here.get("fingerprint"))
     if toward is Side.CORE and any_e2ae and not _inherits_session_fingerprint(sdp, streams):
         # The UE's certificate is consumed by the AGW; the core never needs it.
         _delete_all(editor, sdp.attribute_map(None).get("fingerprint"))
