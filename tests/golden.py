@@ -73,9 +73,7 @@ def run_case(case: Path) -> dict[str, bytes]:
             else:
                 if stdout.getvalue():
                     raise AssertionError(f"{case.name} step {number}: output despite refusal")
-                outputs[f"{prefix}-refused.txt"] = (
-                    f"exit {status}\n{stderr.getvalue()}".encode()
-                )
+                outputs[f"{prefix}-refused.txt"] = f"exit {status}\n{stderr.getvalue()}".encode()
     return outputs
 
 
@@ -101,7 +99,5 @@ def diff(name: str, expected: bytes | None, actual: bytes | None) -> str:
         return text.splitlines(keepends=True)
 
     return "".join(
-        difflib.unified_diff(
-            lines(expected), lines(actual), f"expected/{name}", f"actual/{name}"
-        )
+        difflib.unified_diff(lines(expected), lines(actual), f"expected/{name}", f"actual/{name}")
     )

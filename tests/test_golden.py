@@ -19,7 +19,9 @@ def test_call_flow_matches_golden_files(case: Path) -> None:
         if expected.get(name) != actual.get(name)
     ]
     assert not problems, (
-        "golden files differ (review, then ./tools/regen-golden " + case.name + "):\n"
+        "golden files differ (review, then ./tools/regen-golden "
+        + case.name
+        + "):\n"
         + "\n".join(problems)
     )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.golden import CALLS, case_dirs, diff, expected_files, run_case  # noqa: E402
+from tests.golden import CALLS, case_dirs, diff, expected_files, run_case
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
             if actual.get(name) == expected.get(name):
                 continue
             drift = True
-            print(diff(name, expected.get(name), actual.get(name)) or f"changed: {case.name}/{name}")
+            print(
+                diff(name, expected.get(name), actual.get(name)) or f"changed: {case.name}/{name}"
+            )
             if args.check:
                 continue
             target = case / name

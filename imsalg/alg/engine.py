@@ -375,6 +375,9 @@ class _Handler:
         prior_terms = prior.terminations if prior is not None else ()
         if stream.kind is StreamKind.REMOVED:
             return stream, list(prior_terms), []
+        if stream.failure is not None:
+            # The AGW gave the stream up while the offer was out: answer it with port 0.
+            return attrs.evolve(stream, kind=StreamKind.REMOVED, why=stream.failure), [], []
         if not stream.kind.anchored:
             return stream, list(prior_terms), []
         line = sdp.media_line(stream.index)
@@ -610,6 +613,10 @@ class _Handler:
             return state, []
         state = attrs.evolve(state, streams=committed, negotiation=negotiation)
         state, actions = self._cleanup(state, hit.terminations, state.context)
+        held = [*state.streams, *(negotiation.streams if negotiation is not None else ())]
+        if not any(stream.terminations for stream in held):
+            # H.248.1 §7.2.3: subtracting the last termination deletes the context.
+            state = attrs.evolve(state, context=None)
         actions.append(StreamFailed(index=hit.index, cause=cause))
         return state, actions
 
