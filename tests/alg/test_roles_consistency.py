@@ -22,7 +22,7 @@ from .helpers import core_sdp, driver, ue_answer, ue_offer
 SETUPS = ["active", "passive", "actpass", "holdconn", None]
 
 #: RFC 4145 §4.1: what an answerer may say to each offer (None = no a=setup).
-ALLOWED_ANSWERS = {
+ALLOWED_ANSWERS: dict[str | None, set[str | None]] = {
     "active": {"passive", "holdconn", None},
     "passive": {"active", "holdconn"},
     "actpass": {"active", "passive", "holdconn", None},
@@ -125,6 +125,7 @@ def test_ue_terminating(core: str | None, ue: str | None) -> None:
     access_role = ROLE_OF_RECEIVED[ue] if ue else "client"  # no a=setup: the ALG offered
     _check_access(_final_local(exchange.requests, Side.ACCESS), access_role)
     answer_core = _setup_of(to_core.sdp)
+    expected: str | None
     if core == "actpass":
         # Setup direction kept across the AGW: the answer mirrors the UE's role.
         expected = {"server": "active", "client": "passive", "none": "holdconn"}[access_role]
