@@ -172,6 +172,27 @@ def _rewrite(args: argparse.Namespace, stdin: IO[bytes], stdout: IO[bytes]) -> N
     stdout.flush()
 
 
+def _demo(args: argparse.Namespace, stdout: IO[bytes]) -> None:
+    from imsalg.demo import replay_case
+
+    policy, gateway_config = load_config(args.config)
+    case = Path(args.offline)
+    if not (case / "case.json").is_file():
+        raise UsageError(f"{case} is not a call-flow directory (no case.json)")
+    config = case / "config.toml"
+    if args.config is None and config.is_file():
+        policy, gateway_config = load_config(str(config))
+    spec = json.loads((case / "case.json").read_text(encoding="utf-8"))
+    call = Call(policy, ue_e2ae=bool(spec.get("ue_e2ae", True)))
+    gateway = OfflineGateway(gateway_config, _mint)
+
+    def emit(line: str) -> None:
+        stdout.write(encode_sdp_text(line + "\n"))
+
+    replay_case(case, gateway, call, emit)
+    stdout.flush()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imsalg",
@@ -198,6 +219,15 @@ def _parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--iq", help="write the Iq transactions of this step (text) here")
     rewrite.add_argument("--release", action="store_true", help="release the call's AGW resources")
     rewrite.add_argument("input", nargs="?", help="SDP file (default: stdin)")
+
+    demo = commands.add_parser("demo", help="show a complete e2ae MSRP call flow")
+    demo.add_argument(
+        "--offline",
+        metavar="CASE",
+        required=True,
+        help="replay a call-flow directory (fixtures/calls/<case>) against the offline AGW",
+    )
+    demo.add_argument("--config", help="TOML policy file (default: the case's config.toml)")
     return parser
 
 
@@ -216,12 +246,12 @@ def main(
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
+        out = stdout if stdout is not None else sys.stdout.buffer
         if args.command == "rewrite":
-            _rewrite(
-                args,
-                stdin if stdin is not None else sys.stdin.buffer,
-                stdout if stdout is not None else sys.stdout.buffer,
-            )
+            _rewrite(args, stdin if stdin is not None else sys.stdin.buffer, out)
+            return 0
+        if args.command == "demo":
+            _demo(args, out)
             return 0
     except IMSALGError as exc:
         print(f"imsalg: {exc.one_line()}", file=err)
