@@ -35,8 +35,8 @@ from imsalg.sdp.model import decode_sdp_bytes, encode_sdp_text
 __all__ = ["load_config", "main"]
 
 STATE_FORMAT = "imsalg-call-state/1"
-_POLICY_TABLES = frozenset({"e2ae", "msrp", "tcp", "setup", "iq"})
-_OTHER_TABLES = frozenset({"agw", "tls"})
+_POLICY_TABLES = frozenset({"e2ae", "msrp", "tcp", "setup", "iq", "tls"})
+_OTHER_TABLES = frozenset({"agw"})
 
 
 class UsageError(Exception):

@@ -23,6 +23,9 @@ default DESIGN.md argues for. Example (every key optional)::
 
     [iq]
     heartbeat = 60                      # hangterm/thb timer, seconds; 0 disables
+
+    [tls]
+    fingerprint_hash = "sha-256"        # AGW fingerprint hash when the UE shows no preference
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import attrs
 
 from imsalg.iq.procedures import Establishment, MSRPMode, Transport
 from imsalg.sdp.attributes import Setup
+from imsalg.sdp.fingerprint import SUPPORTED_HASHES
 
 __all__ = ["AlgPolicy", "ConfigError", "SetupChoice", "policy_from_mapping"]
 
@@ -57,6 +61,12 @@ class SetupChoice(str, enum.Enum):
     def setup(self) -> Setup:
         """The fixed value (not for :attr:`FORWARD`)."""
         return Setup(self.value)
+
+
+def _hash_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in SUPPORTED_HASHES:
+        names = ", ".join(SUPPORTED_HASHES)
+        raise ConfigError(f"tls.fingerprint_hash must be one of {names}, not {value!r}")
 
 
 def _choice(*allowed: SetupChoice) -> Any:
@@ -88,6 +98,8 @@ class AlgPolicy:
         validator=_choice(SetupChoice.ACTIVE, SetupChoice.PASSIVE, SetupChoice.FORWARD),
     )
     heartbeat: int | None = 60
+    #: Hash of the AGW fingerprint when the UE's SDP shows no preference (RFC 8122).
+    fingerprint_hash: str = attrs.field(default="sha-256", validator=_hash_name)
 
     def to_mapping(self) -> dict[str, dict[str, Any]]:
         """The policy in the TOML shape :func:`policy_from_mapping` reads."""
@@ -109,6 +121,7 @@ class AlgPolicy:
                 "answer_actpass_core": self.answer_actpass_core.value,
             },
             "iq": {"heartbeat": self.heartbeat or 0},
+            "tls": {"fingerprint_hash": self.fingerprint_hash},
         }
 
 
@@ -127,6 +140,7 @@ _KNOWN: dict[str, dict[str, str]] = {
         "answer_actpass_core": "answer_actpass_core",
     },
     "iq": {"heartbeat": "heartbeat"},
+    "tls": {"fingerprint_hash": "fingerprint_hash"},
 }
 _ENUMS: dict[str, type[enum.Enum]] = {
     "access_transport_e2ae": Transport,
@@ -173,6 +187,8 @@ def policy_from_mapping(
                 if not isinstance(value, bool):
                     raise ConfigError(f"{table}.{key} must be true or false")
                 values[field] = value
+            elif field == "fingerprint_hash":
+                values[field] = str(value).lower()
             else:  # heartbeat
                 if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                     raise ConfigError(f"{table}.{key} must be a number of seconds >= 0")

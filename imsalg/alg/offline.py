@@ -66,12 +66,7 @@ class OfflineGatewayConfig:
 
     access: RealmConfig = RealmConfig(address="192.0.2.10", port_min=40000, port_max=40999)
     core: RealmConfig = RealmConfig(address="198.51.100.10", port_min=50000, port_max=50999)
-    fingerprint_hash: str = "sha-256"
     seed: str = "imsalg-offline"
-
-    def __attrs_post_init__(self) -> None:
-        if self.fingerprint_hash not in SUPPORTED_HASHES:
-            raise ConfigError(f"unsupported fingerprint hash {self.fingerprint_hash!r}")
 
     def realm(self, side: Side) -> RealmConfig:
         """The realm a side's terminations live in."""
@@ -79,7 +74,7 @@ class OfflineGatewayConfig:
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> OfflineGatewayConfig:
-        """Read ``[agw]`` (``access``/``core`` sub-tables) and ``[tls]`` of a TOML document."""
+        """Read ``[agw]`` (``access``/``core`` sub-tables and ``seed``) of a TOML document."""
         values: dict[str, Any] = {}
         agw = config.get("agw", {})
         for name in ("access", "core"):
@@ -100,9 +95,6 @@ class OfflineGatewayConfig:
             raise ConfigError(f"unknown key agw.{sorted(unknown)[0]}")
         if "seed" in agw:
             values["seed"] = str(agw["seed"])
-        tls = config.get("tls", {})
-        if "fingerprint_hash" in tls:
-            values["fingerprint_hash"] = str(tls["fingerprint_hash"]).lower()
         return cls(**values)
 
 
@@ -212,7 +204,9 @@ class OfflineGateway:
             der = self.certificates(f"{self.config.seed}/{context}/{name}")
             certificate = der.hex()
             if local.request_fingerprint:
-                fingerprint = Fingerprint.of_certificate(der, self.config.fingerprint_hash)
+                if local.fingerprint_hash not in SUPPORTED_HASHES:
+                    raise _Failure(449, f"fingerprint hash {local.fingerprint_hash} not supported")
+                fingerprint = Fingerprint.of_certificate(der, local.fingerprint_hash)
         path: tuple[MSRPURI, ...] = ()
         if local.request_path:
             host = f"[{realm.address}]" if ":" in realm.address else realm.address

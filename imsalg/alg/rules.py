@@ -39,6 +39,7 @@ from imsalg.iq.procedures import (
     Transport,
 )
 from imsalg.sdp.attributes import Setup
+from imsalg.sdp.fingerprint import Fingerprint
 from imsalg.sdp.media import MediaInfo
 from imsalg.sdp.model import SessionDescription
 from imsalg.sdp.roles import AWAITED, Awaited, LegRoles, Role, setup_for_role
@@ -255,6 +256,21 @@ def effective_establishment(
     return Establishment.TRIGGER, "an incoming TCP connection triggers the outgoing one"
 
 
+#: Preference among the peer's hash functions: SHA-256 first (every RFC 8122 endpoint
+#: supports it), then stronger ones; SHA-1 and SHA-224 only through the policy default.
+_HASH_PREFERENCE = ("sha-256", "sha-384", "sha-512")
+
+
+def fingerprint_hash_for(peer: tuple[Fingerprint, ...], policy: AlgPolicy) -> str:
+    """The hash of the AGW fingerprint sent to a peer: one the peer itself used
+    (rtpengine#1092: answering sha-1 to a sha-256-only peer broke calls), else policy."""
+    used = {fp.hash_name for fp in peer}
+    for name in _HASH_PREFERENCE:
+        if name in used:
+            return name
+    return policy.fingerprint_hash
+
+
 def local_side(
     stream: StreamState,
     leg: LegState,
@@ -274,6 +290,7 @@ def local_side(
         establishment=stream.establishment,
         msrp_mode=stream.msrp_mode,
         request_fingerprint=reserving and tls,
+        fingerprint_hash=fingerprint_hash_for(leg.remote_fingerprints, policy),
         request_path=reserving and stream.msrp_mode is MSRPMode.AWARE,
         establish_tls=leg.establish_tls and mode is not StreamMode.INACTIVE,
         notify_tls_failure=tls,

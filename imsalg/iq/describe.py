@@ -57,7 +57,7 @@ def _local(local: LocalSide) -> str:
     flags = [
         name
         for name, on in (
-            ("local-fingerprint-request", local.request_fingerprint),
+            (f"local-fingerprint-request={local.fingerprint_hash}", local.request_fingerprint),
             ("local-path-request", local.request_path),
             ("establish-tls", local.establish_tls),
             ("notify-tls-failure", local.notify_tls_failure),

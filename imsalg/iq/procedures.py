@@ -17,6 +17,7 @@ Remote Connection Address / Remote IP resources   :attr:`RemoteSide.address`/``p
 TCP role (state-aware TCP, setup direction)       :attr:`LocalSide.setup` (AGW's a=setup)
 TCP establishment (initiate / trigger)            :attr:`LocalSide.establishment`
 Local certificate fingerprint Request             :attr:`LocalSide.request_fingerprint`
+                                                  (hash: :attr:`LocalSide.fingerprint_hash`)
 Local certificate fingerprint                     :attr:`ConnectionPointReserved.fingerprint`
 Remote certificate fingerprint(s)                 :attr:`RemoteSide.fingerprints`
 Establish (D)TLS session                          :attr:`LocalSide.establish_tls`
@@ -129,6 +130,8 @@ class LocalSide:
     establishment: Establishment = Establishment.INITIATE
     msrp_mode: MSRPMode = MSRPMode.AGNOSTIC
     request_fingerprint: bool = False
+    #: Hash function of the requested local fingerprint (RFC 8122 name).
+    fingerprint_hash: str = "sha-256"
     request_path: bool = False
     establish_tls: bool = False
     notify_tls_failure: bool = False
