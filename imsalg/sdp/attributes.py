@@ -52,9 +52,10 @@ class Setup(str, enum.Enum):
 
     @classmethod
     def parse(cls, value: str | None) -> Setup:
-        """Parse an ``a=setup`` value (the role token; RFC 4145 tokens are lower case)."""
+        """Parse an ``a=setup`` value (the role token)."""
         try:
-            return cls((value or "").strip())
+            # RFC 5234 §2.3: the quoted strings of RFC 4145's "role" are case-insensitive.
+            return cls((value or "").strip().lower())
         except ValueError:
             raise ValueError(f"unknown a=setup role {value!r}") from None
 
@@ -69,7 +70,8 @@ class ConnectionValue(str, enum.Enum):
     def parse(cls, value: str | None) -> ConnectionValue:
         """Parse an ``a=connection`` value."""
         try:
-            return cls((value or "").strip())
+            # RFC 5234 §2.3: "new" / "existing" are case-insensitive.
+            return cls((value or "").strip().lower())
         except ValueError:
             raise ValueError(f"unknown a=connection value {value!r}") from None
 
@@ -96,7 +98,8 @@ class E2AEIndicator(str, enum.Enum):
     @classmethod
     def parse(cls, value: str | None) -> E2AEIndicator | None:
         """The indicator, or ``None`` for a token this release does not know."""
-        token = (value or "").strip()
+        # RFC 5234 §2.3: "requested" / "applied" are case-insensitive ABNF strings.
+        token = (value or "").strip().lower()
         for member in cls:
             if member.value == token:
                 return member

@@ -8,15 +8,18 @@
     URI-parameter = token ["=" token]
     authority     = [ userinfo "@" ] host [ ":" port ]          ; RFC 3986
 
-Comparison (RFC 4975 §6.1, as read here): scheme and transport case-insensitively,
-host case-insensitively, port exactly (an absent port differs from any explicit one),
-session-id case-sensitively (absent differs from present); userinfo and URI parameters
-do not take part. ``a=path`` carries one or more URIs separated by spaces; the last one
+Comparison (RFC 4975 §6.1, as read here): scheme and transport case-insensitively;
+an IP-literal host by address (``[2001:DB8::1]`` equals ``[2001:db8:0::1]``), a host
+name case-insensitively after decoding percent-encoded unreserved characters
+(RFC 3986 §6.2.2.2); port exactly (an absent port differs from any explicit one);
+session-id case-sensitively (absent differs from present); userinfo and URI
+parameters do not take part. ``a=path`` carries one or more URIs separated by spaces; the last one
 is the peer's own URI, earlier ones are relays (RFC 4976).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Final
 
@@ -31,6 +34,10 @@ _USERINFO = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT})*"
 _REG_NAME = rf"(?:[{_UNRESERVED}!$&'()*+,=]|{_PCT})+"  # no ';' so it cannot eat the transport
 _IPV6_LITERAL = r"\[[0-9A-Fa-f:.]+\]"
 _TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+"
+_PCT_RE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED_CHARS: Final = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+)
 _URI_RE: Final = re.compile(
     rf"(?P<scheme>[Mm][Ss][Rr][Pp][Ss]?)://"
     rf"(?:(?P<userinfo>{_USERINFO})@)?"
@@ -101,11 +108,28 @@ class MSRPURI:
         """RFC 4975 §6.1 equality (see the module docstring)."""
         return (
             self.scheme.lower() == other.scheme.lower()
-            and self.host.lower() == other.host.lower()
+            and _host_key(self.host) == _host_key(other.host)
             and self.port == other.port
             and self.session_id == other.session_id
             and self.transport.lower() == other.transport.lower()
         )
+
+
+def _decode_unreserved(match: re.Match[str]) -> str:
+    char = chr(int(match[1], 16))
+    return char if char in _UNRESERVED_CHARS else match[0].upper()
+
+
+def _host_key(host: str) -> str:
+    """The form of a URI host that RFC 4975 §6.1 compares."""
+    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        # "An explicit IP address ... compared for address equivalence."
+        return ipaddress.ip_address(literal).compressed
+    except ValueError:
+        pass
+    # Percent-encoding normalisation, then "domain name comparisons are case insensitive".
+    return _PCT_RE.sub(_decode_unreserved, host).lower()
 
 
 def parse_path(value: str | None) -> tuple[MSRPURI, ...]:

@@ -1,0 +1,167 @@
+"""RFC 4975 MSRP URIs and ``a=path``: grammar, round trip, §6.1 comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from imsalg.sdp.msrp import MSRPURI, format_path, parse_path
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        (
+            "msrps://3ghd84.invalid:2855/s8dJwqZ1;tcp",
+            ("msrps", None, "3ghd84.invalid", 2855, "s8dJwqZ1", "tcp", ()),
+        ),
+        (
+            "msrp://198.51.100.20:7394/iau39soe2843z;tcp",
+            ("msrp", None, "198.51.100.20", 7394, "iau39soe2843z", "tcp", ()),
+        ),
+        (
+            "msrps://[2001:db8::20]:2855/a+b=c/d;tcp",
+            ("msrps", None, "[2001:db8::20]", 2855, "a+b=c/d", "tcp", ()),
+        ),
+        (
+            "msrps://alice@atlanta.example.com:7654/jshA7weztas;tcp",
+            ("msrps", "alice", "atlanta.example.com", 7654, "jshA7weztas", "tcp", ()),
+        ),
+        (
+            "msrp://relay.example;tcp",  # RFC 4976 relay URI: no port, no session-id
+            ("msrp", None, "relay.example", None, None, "tcp", ()),
+        ),
+        (
+            "MSRPS://Bob.Example:9/Ab-_.~9;TCP;rcs=1;flag",
+            ("MSRPS", None, "Bob.Example", 9, "Ab-_.~9", "TCP", ("rcs=1", "flag")),
+        ),
+        (
+            "msrp://user%40home:pw@h.example:1/s;sctp",
+            ("msrp", "user%40home:pw", "h.example", 1, "s", "sctp", ()),
+        ),
+        (
+            "msrps://%68ost.example:65535/x;tcp",
+            ("msrps", None, "%68ost.example", 65535, "x", "tcp", ()),
+        ),
+    ],
+)
+def test_uris_parse_and_format_back(
+    text: str,
+    fields: tuple[str, str | None, str, int | None, str | None, str, tuple[str, ...]],
+) -> None:
+    uri = MSRPURI.parse(text)
+    assert (
+        uri.scheme,
+        uri.userinfo,
+        uri.host,
+        uri.port,
+        uri.session_id,
+        uri.transport,
+        uri.params,
+    ) == fields
+    assert uri.format() == text
+    assert str(uri) == text
+    assert uri.secure is (fields[0].lower() == "msrps")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "sip:alice@example.com",
+        "msrpx://h:1/s;tcp",
+        "msrp://h:1/s",  # the transport is mandatory
+        "msrp://h:1/s;",
+        "msrp://h:65536/s;tcp",
+        "msrp://h:123456/s;tcp",
+        "msrp://h:1/s%20x;tcp",  # '%' is not a session-id character
+        "msrp://h:1/s d;tcp",
+        "msrp://h:1/;tcp",  # an empty session-id
+        "msrp://:1/s;tcp",  # no host
+        "msrp://h:1/s;tcp;",
+        "msrp://h:1/s;tcp;a=",
+        "msrp://h:1/s;t-cp",
+        "msrp:/h:1/s;tcp",
+    ],
+)
+def test_bad_uris_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        MSRPURI.parse(text)
+
+
+def test_path_with_several_uris() -> None:
+    value = "msrps://relay.example:2855/r1;tcp msrps://3ghd84.invalid:2855/u1;tcp"
+    uris = parse_path(value)
+    assert [uri.host for uri in uris] == ["relay.example", "3ghd84.invalid"]
+    assert format_path(uris) == value
+
+
+def test_path_tolerates_extra_spaces_but_writes_single_ones() -> None:
+    uris = parse_path("  msrp://a:1/x;tcp   msrp://b:2/y;tcp ")
+    assert format_path(uris) == "msrp://a:1/x;tcp msrp://b:2/y;tcp"
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "msrp://a:1/x;tcp nonsense"])
+def test_bad_paths_are_refused(value: str | None) -> None:
+    with pytest.raises(ValueError):
+        parse_path(value)
+
+
+BASE = "msrps://host.example:2855/Sess1;tcp"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        BASE,
+        "MSRPS://host.example:2855/Sess1;tcp",  # scheme case-insensitive
+        "msrps://HOST.Example:2855/Sess1;tcp",  # host case-insensitive
+        "msrps://host.example:2855/Sess1;TCP",  # transport case-insensitive
+        "msrps://host.example:2855/Sess1;tcp;rcs=1",  # parameters ignored
+        "msrps://bob@host.example:2855/Sess1;tcp",  # userinfo ignored
+        "msrps://%68ost.example:2855/Sess1;tcp",  # %68 is "h": unreserved, decoded
+        "msrps://%48OST.example:2855/Sess1;tcp",
+    ],
+)
+def test_equal_uris(other: str) -> None:
+    assert MSRPURI.parse(BASE).same_as(MSRPURI.parse(other))
+    assert MSRPURI.parse(other).same_as(MSRPURI.parse(BASE))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "msrp://host.example:2855/Sess1;tcp",  # scheme differs
+        "msrps://host.example:2856/Sess1;tcp",  # port differs
+        "msrps://host.example/Sess1;tcp",  # explicit port vs none
+        "msrps://host.example:2855/sess1;tcp",  # session-id case-sensitive
+        "msrps://host.example:2855;tcp",  # session-id vs none
+        "msrps://host.example:2855/Sess1;sctp",  # transport differs
+        "msrps://other.example:2855/Sess1;tcp",
+    ],
+)
+def test_different_uris(other: str) -> None:
+    assert not MSRPURI.parse(BASE).same_as(MSRPURI.parse(other))
+    assert not MSRPURI.parse(other).same_as(MSRPURI.parse(BASE))
+
+
+@pytest.mark.parametrize(
+    ("one", "two", "same"),
+    [
+        ("msrp://[2001:DB8::1]:9/s;tcp", "msrp://[2001:db8:0:0::1]:9/s;tcp", True),
+        ("msrp://[2001:db8::1]:9/s;tcp", "msrp://[2001:db8::2]:9/s;tcp", False),
+        ("msrp://[::ffff:192.0.2.1]:9/s;tcp", "msrp://[::FFFF:c000:201]:9/s;tcp", True),
+        ("msrp://192.0.2.1:9/s;tcp", "msrp://192.0.2.1:9/s;tcp", True),
+        ("msrp://192.0.2.1:9/s;tcp", "msrp://192.0.2.10:9/s;tcp", False),
+    ],
+)
+def test_ip_literals_compare_as_addresses(one: str, two: str, same: bool) -> None:
+    # RFC 4975 §6.1: an explicit IP address is compared for address equivalence.
+    assert MSRPURI.parse(one).same_as(MSRPURI.parse(two)) is same
+
+
+def test_reserved_percent_escapes_are_not_decoded() -> None:
+    # %2E is ".", unreserved: decoded; %2F is "/", reserved: stays an escape.
+    assert MSRPURI.parse("msrp://a%2Eb:1/s;tcp").same_as(MSRPURI.parse("msrp://a.b:1/s;tcp"))
+    slash = MSRPURI.parse("msrp://a%2Fb:1/s;tcp")
+    assert slash.same_as(MSRPURI.parse("msrp://a%2fb:1/s;tcp"))
+    assert not slash.same_as(MSRPURI.parse("msrp://a%2Eb:1/s;tcp"))
