@@ -2,7 +2,11 @@
 
 RFC 8122 / RFC 4975 §14.4: a self-signed certificate is enough when its fingerprint
 travels in integrity-protected SDP. The AGW mints one per media stream
-(:func:`mint_certificate`). :func:`mint_deterministic_certificate` derives key and
+(:func:`mint_certificate`), or takes one minted ahead of time from a
+:class:`CertificatePool` so that a Reserve does not wait for key generation; a pooled
+certificate is handed out once and belongs to one stream only (TR 29.828 CR-10:
+"uniquely associate its own certificate with the media stream").
+:func:`mint_deterministic_certificate` derives key and
 signature from a seed (RFC 6979 ECDSA): the offline backend uses it so golden files
 and repeated CLI runs show the same fingerprint. Such a key is public knowledge by
 construction and must never protect real traffic; the live AGW never uses it.
@@ -11,6 +15,7 @@ No private key is ever written to the repository or logged.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import hashlib
 
@@ -22,7 +27,12 @@ from cryptography.x509.oid import NameOID
 
 from imsalg.sdp.fingerprint import Fingerprint
 
-__all__ = ["StreamCertificate", "mint_certificate", "mint_deterministic_certificate"]
+__all__ = [
+    "CertificatePool",
+    "StreamCertificate",
+    "mint_certificate",
+    "mint_deterministic_certificate",
+]
 
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 _EPOCH = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
@@ -107,3 +117,39 @@ def mint_deterministic_certificate(
     key = ec.derive_private_key(scalar, ec.SECP256R1())
     serial = int.from_bytes(hashlib.sha256(b"serial\0" + seed.encode()).digest()[:16], "big") >> 1
     return _build(key, common_name, serial or 1, _EPOCH, 3650, deterministic=True)
+
+
+class CertificatePool:
+    """Certificates minted ahead of time; each one is taken once, never reused.
+
+    :meth:`take` falls back to minting when the pool is empty; :meth:`fill` tops it up
+    (the AGW calls it in small steps from its event loop).
+    """
+
+    def __init__(self, size: int = 0, *, common_name: str = "imsalg-agw") -> None:
+        if size < 0:
+            raise ValueError("pool size must not be negative")
+        self.size = size
+        self.common_name = common_name
+        self._ready: collections.deque[StreamCertificate] = collections.deque()
+
+    def __len__(self) -> int:
+        return len(self._ready)
+
+    def fill(self, limit: int | None = None) -> int:
+        """Mint up to *limit* certificates (all missing ones when ``None``); return how many."""
+        missing = self.size - len(self._ready)
+        count = missing if limit is None else min(missing, limit)
+        for _ in range(max(count, 0)):
+            self._ready.append(mint_certificate(self.common_name))
+        return max(count, 0)
+
+    def take(self) -> StreamCertificate:
+        """A certificate nobody else has been given."""
+        if self._ready:
+            return self._ready.popleft()
+        return mint_certificate(self.common_name)
+
+    def clear(self) -> None:
+        """Forget the minted certificates (and their keys)."""
+        self._ready.clear()

@@ -1,0 +1,334 @@
+"""TLS for the access leg: pyOpenSSL on a memory BIO, peer pinned by SDP fingerprint.
+
+This module owns the TLS profile (versions and cipher suites, CR-9), the one shared
+OpenSSL context built from it, and :class:`TLSSession`, a socket-less TLS endpoint
+the relay drives with bytes (aiortc ``rtcdtlstransport.py`` style). Why pyOpenSSL:
+stdlib ``ssl`` as a server either never asks for the client certificate or rejects a
+self-signed one (PITFALLS §3.4); only a verify callback can pin it by fingerprint.
+
+Rules kept:
+
+- RFC 8122 §6 / RFC 4975 §14.4: the peer certificate is required in both roles (server:
+  ``VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT``); it is accepted only if the DER of the
+  **leaf** (depth 0) matches one of the remote fingerprints with a usable hash; chain
+  certificates are ignored (rtpengine#1771), as are CA errors such as "self-signed".
+  Mismatch or no certificate aborts the handshake with an alert (TR 29.828 CR-8).
+- A session is authenticated only by its own handshake: session caching and tickets
+  are off, so no resumption can skip the fingerprint check of a later stream, and
+  renegotiation is refused.
+- TLS 1.2 minimum by default, 1.3 allowed; 3GPP default suites (TS 33.310 profile,
+  SPEC.md §5): ECDHE with AES-GCM for 1.2, the standard AEAD suites for 1.3.
+- ``close_notify`` is answered and reported; an alert from the peer is a failure.
+- Private keys go to OpenSSL in memory and never appear in logs or reprs.
+"""
+
+from __future__ import annotations
+
+import enum
+import warnings
+from collections.abc import Sequence
+from typing import Final
+
+import attrs
+from OpenSSL import SSL, crypto
+
+from imsalg.agw.certs import StreamCertificate
+from imsalg.errors import RelayError
+from imsalg.sdp.fingerprint import Fingerprint, certificate_matches, usable_fingerprints
+
+__all__ = [
+    "DEFAULT_TLS12_CIPHERS",
+    "DEFAULT_TLS13_CIPHERSUITES",
+    "TLSCredentials",
+    "TLSFailure",
+    "TLSProfile",
+    "TLSSession",
+    "TLSVersion",
+    "build_context",
+]
+
+#: TLS 1.2 suites of the 3GPP profile (ECDHE + AES-GCM), OpenSSL names.
+DEFAULT_TLS12_CIPHERS: Final = (
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+)
+#: TLS 1.3 standard suites (RFC 8446 §9.1 and §B.4).
+DEFAULT_TLS13_CIPHERSUITES: Final = (
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+)
+
+_RECORD: Final = 16384  # RFC 8446 §5.1: maximum plaintext per record
+_RECORD_OVERHEAD: Final = 64  # header + explicit nonce/content type + tag, with margin
+_OP_NO_RENEGOTIATION: Final = getattr(SSL, "OP_NO_RENEGOTIATION", 0)
+
+
+class TLSVersion(str, enum.Enum):
+    """Protocol versions a profile may allow."""
+
+    TLS1_2 = "TLSv1.2"
+    TLS1_3 = "TLSv1.3"
+
+    @property
+    def openssl(self) -> int:
+        """The OpenSSL version constant."""
+        return SSL.TLS1_2_VERSION if self is TLSVersion.TLS1_2 else SSL.TLS1_3_VERSION
+
+
+@attrs.frozen(kw_only=True)
+class TLSProfile:
+    """Locally provisioned TLS profile parameters (TR 29.828 CR-9)."""
+
+    min_version: TLSVersion = TLSVersion.TLS1_2
+    max_version: TLSVersion = TLSVersion.TLS1_3
+    ciphers: tuple[str, ...] = DEFAULT_TLS12_CIPHERS
+    ciphersuites: tuple[str, ...] = DEFAULT_TLS13_CIPHERSUITES
+
+    def __attrs_post_init__(self) -> None:
+        order = list(TLSVersion)
+        if order.index(self.min_version) > order.index(self.max_version):
+            raise ValueError("TLS profile: min_version is above max_version")
+        if self.min_version is TLSVersion.TLS1_2 and not self.ciphers:
+            raise ValueError("TLS profile allows TLS 1.2 but lists no TLS 1.2 cipher")
+        if self.max_version is TLSVersion.TLS1_3 and not self.ciphersuites:
+            raise ValueError("TLS profile allows TLS 1.3 but lists no TLS 1.3 suite")
+
+
+class TLSFailure(RelayError):
+    """A TLS session failed; ``cause`` is the token reported to the IMS-ALG."""
+
+    def __init__(self, cause: str, detail: str = "") -> None:
+        super().__init__(f"{cause}: {detail}" if detail else cause)
+        self.cause = cause
+
+
+class _Check(enum.Enum):
+    NOT_RUN = "not-run"
+    MATCH = "match"
+    MISMATCH = "fingerprint-mismatch"
+    UNUSABLE = "no-usable-fingerprint"
+
+
+def _verify_leaf(
+    connection: SSL.Connection, certificate: crypto.X509, errno: int, depth: int, ok: int
+) -> bool:
+    """OpenSSL verify callback: decide on the leaf only, by fingerprint (RFC 8122 §5)."""
+    session = connection.get_app_data()
+    if not isinstance(session, TLSSession):
+        return False
+    if depth > 0:
+        return True  # only the leaf is pinned; a chain above it is neither needed nor trusted
+    return session._check_leaf(crypto.dump_certificate(crypto.FILETYPE_ASN1, certificate))
+
+
+def build_context(profile: TLSProfile) -> SSL.Context:
+    """The shared OpenSSL context for every access-leg session of an AGW."""
+    context = SSL.Context(SSL.TLS_METHOD)
+    context.set_min_proto_version(profile.min_version.openssl)
+    context.set_max_proto_version(profile.max_version.openssl)
+    if profile.ciphers:
+        context.set_cipher_list(":".join(profile.ciphers).encode("ascii"))
+    if profile.ciphersuites:
+        context.set_tls13_ciphersuites(":".join(profile.ciphersuites).encode("ascii"))
+    context.set_options(
+        SSL.OP_NO_COMPRESSION
+        | SSL.OP_NO_TICKET
+        | SSL.OP_CIPHER_SERVER_PREFERENCE
+        | _OP_NO_RENEGOTIATION
+    )
+    # No resumption: every session proves its certificate against this stream's fingerprints.
+    context.set_session_cache_mode(SSL.SESS_CACHE_OFF)
+    context.set_mode(SSL.MODE_RELEASE_BUFFERS)
+    context.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT, _verify_leaf)
+    return context
+
+
+@attrs.frozen(repr=False)
+class TLSCredentials:
+    """A stream certificate in OpenSSL form, converted once per termination."""
+
+    certificate: crypto.X509
+    key: crypto.PKey
+    fingerprint: Fingerprint
+
+    @classmethod
+    def of(cls, stream_certificate: StreamCertificate) -> TLSCredentials:
+        """Convert a :class:`StreamCertificate` (its key stays in memory only)."""
+        return cls(
+            crypto.load_certificate(crypto.FILETYPE_ASN1, stream_certificate.der),
+            crypto.load_privatekey(crypto.FILETYPE_PEM, stream_certificate.key_pem()),
+            stream_certificate.fingerprint(),
+        )
+
+    def __repr__(self) -> str:
+        return f"TLSCredentials({self.fingerprint})"
+
+
+class TLSSession:
+    """One TLS endpoint over memory BIOs. The caller moves the bytes.
+
+    - :meth:`receive` takes wire bytes and returns plaintext; after it, check
+      :attr:`established` and :attr:`peer_closed`, and send :meth:`data_to_send`.
+    - :meth:`send` takes plaintext and returns wire bytes.
+    - :meth:`close` returns ``close_notify``.
+
+    Handshake failures raise :class:`TLSFailure` with the cause token
+    (``fingerprint-mismatch``, ``no-usable-fingerprint``, ``no-certificate``,
+    ``peer-alert``, ``handshake-failed``); the alert OpenSSL chose is then waiting in
+    :meth:`data_to_send`.
+    """
+
+    __slots__ = ("_check", "_connection", "_fingerprints", "established", "peer_closed", "server")
+
+    def __init__(
+        self,
+        context: SSL.Context,
+        credentials: TLSCredentials,
+        fingerprints: Sequence[Fingerprint],
+        *,
+        server: bool,
+    ) -> None:
+        connection = SSL.Connection(context, None)
+        with warnings.catch_warnings():
+            # pyOpenSSL >= 24.3 deprecates X509/PKey arguments; converting the
+            # cryptography objects on every handshake would cost ~60 µs each time.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            connection.use_certificate(credentials.certificate)
+            connection.use_privatekey(credentials.key)
+        connection.set_app_data(self)
+        if server:
+            connection.set_accept_state()
+        else:
+            connection.set_connect_state()
+        self._connection = connection
+        self._fingerprints = tuple(fingerprints)
+        self._check = _Check.NOT_RUN
+        self.server = server
+        self.established = False
+        self.peer_closed = False
+
+    # -- handshake --------------------------------------------------------------------
+
+    def _check_leaf(self, der: bytes) -> bool:
+        if not usable_fingerprints(self._fingerprints):
+            self._check = _Check.UNUSABLE  # e.g. md5 only: RFC 8122 §5 forbids it
+            return False
+        if certificate_matches(self._fingerprints, der):
+            self._check = _Check.MATCH
+            return True
+        self._check = _Check.MISMATCH
+        return False
+
+    def start(self) -> None:
+        """Begin the handshake (the client's first flight goes to :meth:`data_to_send`)."""
+        self._handshake()
+
+    def _handshake(self) -> None:
+        try:
+            self._connection.do_handshake()
+        except SSL.WantReadError:
+            return
+        except SSL.Error as error:
+            raise self._failure(error) from None
+        if self._check is not _Check.MATCH:
+            # No verify callback on the leaf: never relay for an unchecked peer.
+            raise TLSFailure("no-certificate", "peer certificate was not checked")
+        self.established = True
+
+    def _failure(self, error: SSL.Error) -> TLSFailure:
+        detail = _reason(error)
+        if self._check in (_Check.MISMATCH, _Check.UNUSABLE):
+            return TLSFailure(self._check.value, detail)
+        lowered = detail.lower()
+        if "did not return a certificate" in lowered or "certificate required" in lowered:
+            return TLSFailure("no-certificate", detail)
+        if "alert" in lowered:
+            return TLSFailure("peer-alert", detail)
+        return TLSFailure("handshake-failed", detail)
+
+    # -- data -------------------------------------------------------------------------
+
+    def receive(self, data: bytes) -> bytes:
+        """Feed wire bytes; return the plaintext they complete."""
+        connection = self._connection
+        connection.bio_write(data)
+        if not self.established:
+            self._handshake()
+            if not self.established:
+                return b""
+        chunks: list[bytes] = []
+        recv = connection.recv
+        try:
+            while True:
+                chunks.append(recv(_RECORD))
+        except SSL.WantReadError:
+            pass
+        except SSL.ZeroReturnError:
+            self.peer_closed = True  # RFC 8446 §6.1: close_notify received
+        except SSL.Error as error:
+            raise TLSFailure("tls-error", _reason(error)) from None
+        return b"".join(chunks)
+
+    def send(self, data: bytes) -> bytes:
+        """Encrypt *data*; return the records to write."""
+        self._connection.sendall(data)  # pyOpenSSL enables partial writes: loop per record
+        records = -(-len(data) // _RECORD)
+        return self._drain(len(data) + records * _RECORD_OVERHEAD + 1024)
+
+    def data_to_send(self) -> bytes:
+        """Wire bytes OpenSSL produced on its own (handshake flights, alerts)."""
+        return self._drain(_RECORD + _RECORD_OVERHEAD)
+
+    def _drain(self, size: int) -> bytes:
+        read = self._connection.bio_read
+        try:
+            first = read(size)
+        except SSL.WantReadError:
+            return b""
+        if len(first) < size:
+            return first
+        chunks = [first]
+        try:
+            while True:
+                chunks.append(read(size))
+        except SSL.WantReadError:
+            pass
+        return b"".join(chunks)
+
+    def close(self) -> bytes:
+        """Send ``close_notify`` (once); return the bytes to write."""
+        try:
+            self._connection.shutdown()
+        except SSL.Error:
+            return b""
+        return self.data_to_send()
+
+    def release(self) -> None:
+        """Break the session/connection reference cycle."""
+        self._connection.set_app_data(None)
+
+    # -- introspection ----------------------------------------------------------------
+
+    @property
+    def version(self) -> str:
+        """Negotiated protocol version (``TLSv1.3``...)."""
+        return self._connection.get_protocol_version_name()
+
+    @property
+    def cipher(self) -> str | None:
+        """Negotiated cipher suite (OpenSSL name)."""
+        return self._connection.get_cipher_name()
+
+
+def _reason(error: SSL.Error) -> str:
+    """The OpenSSL reason strings of *error*, joined."""
+    parts: list[str] = []
+    for item in error.args[0] if error.args and isinstance(error.args[0], list) else ():
+        if isinstance(item, tuple) and item:
+            parts.append(str(item[-1]))
+    if not parts:
+        parts.append(str(error) or type(error).__name__)
+    return "; ".join(parts)

@@ -1,0 +1,1 @@
+"""Tests of the IMS-AGW (imsalg.agw) against real sockets and independent TLS peers."""
