@@ -90,9 +90,9 @@ def parse_frames(buffer: bytearray) -> list[Frame]:
                 break
             if line == b"":
                 body_start = line_end + 2
-                match = re.compile(
-                    re.escape(b"\r\n" + end_line) + rb"([+$#])\r\n"
-                ).search(buffer, body_start)
+                match = re.compile(re.escape(b"\r\n" + end_line) + rb"([+$#])\r\n").search(
+                    buffer, body_start
+                )
                 if match is None:
                     return frames
                 body = bytes(buffer[body_start : match.start()])

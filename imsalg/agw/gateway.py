@@ -13,9 +13,11 @@ Rules kept:
   asked (``context is None``), the own MSRP URI (``msrps`` on TLS) and, on a TLS
   transport, a certificate of its own for the stream; it returns the SHA-256
   fingerprint when asked (RFC 8122 §5).
-- A request is validated as a whole before anything is done; if reserving fails for
-  lack of resources, what the request reserved is released again (no half-done
-  transaction).
+- A request is validated as a whole before anything is done. If a reserve then fails
+  for lack of resources (510), the reservations of the request are undone; Configure
+  and Release results that happened before stay and are reported in
+  ``GatewayFailure.partial`` (H.248.1 §8.2.2: commands run in order, the first error
+  stops the transaction).
 - H.248.1 error codes (TS 29.334 §5.17.1): 411 unknown context, 430 unknown
   termination, 449 unsupported parameter value (the value is named), 501 not
   implemented, 510 insufficient resources, 500 internal failure.
@@ -63,6 +65,7 @@ from imsalg.iq.procedures import (
     TerminationStatistics,
     Transport,
 )
+from imsalg.sdp.fingerprint import SUPPORTED_HASHES
 from imsalg.sdp.msrp import MSRPURI
 
 __all__ = ["AGW", "H248Code"]
@@ -279,22 +282,34 @@ class AGW:
                     code=H248Code.INTERNAL_FAILURE,
                     reason="AGW not started",
                 )
+            done: list[ProcedureResult] = []
             try:
-                return await self._execute(env, request)
+                return await self._execute(env, request, done)
             except GatewayError as error:
                 logger.info("request %d refused: %s", request.request_id, error.detail)
-                return GatewayFailure(
-                    request_id=request.request_id, code=error.h248_code, reason=error.detail
-                )
+                code = error.h248_code
+                reason = error.detail
             except Exception as error:
                 logger.exception("request %d failed", request.request_id)
-                return GatewayFailure(
-                    request_id=request.request_id,
-                    code=H248Code.INTERNAL_FAILURE,
-                    reason=f"internal failure: {type(error).__name__}: {error}",
-                )
+                code = H248Code.INTERNAL_FAILURE
+                reason = f"internal failure: {type(error).__name__}: {error}"
+            context = request.context
+            return GatewayFailure(
+                request_id=request.request_id,
+                code=code,
+                reason=reason,
+                context=context if context in self._contexts else None,
+                partial=tuple(done),
+            )
 
-    async def _execute(self, env: RelayEnvironment, request: GatewayRequest) -> GatewayResult:
+    async def _execute(
+        self, env: RelayEnvironment, request: GatewayRequest, done: list[ProcedureResult]
+    ) -> GatewayResult:
+        """Validate, then carry out; *done* collects results as they happen.
+
+        Reservations of a request that fails midway are undone, so ``done`` (the
+        failure's ``partial``) lists only Configure and Release results, which stay.
+        """
         if request.context is None:
             context = _Context(str(next(self._context_ids)))
             new = True
@@ -325,9 +340,12 @@ class AGW:
                         procedure.local, procedure.remote
                     )
                     results.append(ConnectionPointConfigured(termination=procedure.termination))
+                    done.append(results[-1])
                 else:
-                    results += await self._release(context, procedure.termination, releasing)
-        except GatewayError:
+                    released = await self._release(context, procedure.termination, releasing)
+                    results += released
+                    done += released
+        except Exception:
             for termination in reserved:  # undo this request's reservations, quietly
                 await self._discard(context, termination)
             if not context.terminations:
@@ -354,8 +372,10 @@ class AGW:
                     _check_remote(procedure.remote, procedure.local)
                 key = (procedure.stream, procedure.side)
                 relay = context.relays.get(procedure.stream)
-                if relay is not None and relay.released and any(
-                    other.ident in present for other in relay.terminations.values()
+                if (
+                    relay is not None
+                    and relay.released
+                    and any(other.ident in present for other in relay.terminations.values())
                 ):
                     raise _refuse(
                         H248Code.UNSUPPORTED_VALUE,
@@ -409,6 +429,12 @@ class AGW:
             raise _refuse(
                 H248Code.UNSUPPORTED_VALUE,
                 f"TLS requested on transport {local.transport.value}",
+            )
+        if local.request_fingerprint and local.fingerprint_hash.lower() not in SUPPORTED_HASHES:
+            # RFC 8122 §5: md2/md5 must not be used; others we cannot compute.
+            raise _refuse(
+                H248Code.UNSUPPORTED_VALUE,
+                f"local certificate fingerprint hash {local.fingerprint_hash!r}",
             )
         if local.address is not None and (
             not _is_ip(local.address)
@@ -484,7 +510,7 @@ class AGW:
             address=realm.address,
             port=port,
             fingerprint=(
-                credentials.fingerprint
+                credentials.fingerprint(local.fingerprint_hash)
                 if credentials is not None and local.request_fingerprint
                 else None
             ),
@@ -591,9 +617,7 @@ def _check_change(termination: Termination, procedure: ConfigureConnectionPoint)
             f"transport of {termination.ident} cannot change to {local.transport.value}",
         )
     if local.realm != termination.local.realm:
-        raise _refuse(
-            H248Code.UNSUPPORTED_VALUE, f"realm of {termination.ident} cannot change"
-        )
+        raise _refuse(H248Code.UNSUPPORTED_VALUE, f"realm of {termination.ident} cannot change")
     if local.port not in (None, 0, termination.port):
         raise _refuse(
             H248Code.UNSUPPORTED_VALUE, f"port of {termination.ident} cannot change to {local.port}"

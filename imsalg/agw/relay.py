@@ -477,8 +477,10 @@ class Leg(asyncio.Protocol):
         transport.set_write_buffer_limits(high=self.env.config.write_buffer_high)
         peer = transport.get_extra_info("peername")
         self.term.log.info(
-            "%s connection %s %s", "TLS" if self.term.tls else "TCP",
-            "from" if self.accepted else "to", peer,
+            "%s connection %s %s",
+            "TLS" if self.term.tls else "TCP",
+            "from" if self.accepted else "to",
+            peer,
         )
         if self.term.tls:
             self._timer = self.env.loop.call_later(
@@ -597,12 +599,13 @@ class Leg(asyncio.Protocol):
         self.ready = True
         self.env.counters.handshakes_ok += 1
         if tls is not None:
-            self.term.log.info("TLS established (%s, %s), peer fingerprint verified",
-                               tls.version, tls.cipher)
+            self.term.log.info(
+                "TLS established (%s, %s), peer fingerprint verified", tls.version, tls.cipher
+            )
         self.term.relay.update()
 
     def _tls_failed(self, failure: TLSFailure) -> None:
-        if self.ready:
+        if not failure.setup:
             self.term.log.warning("TLS session failed: %s", failure)
             self.term.relay.release(failure.cause, notify=self.term)
             return
@@ -838,9 +841,7 @@ class StreamRelay:
         else:
             other.leg._resume(_Pause.BACKPRESSURE)
 
-    def release(
-        self, cause: str, *, notify: Termination | None, tls_failure: bool = False
-    ) -> None:
+    def release(self, cause: str, *, notify: Termination | None, tls_failure: bool = False) -> None:
         """CR-13: close both legs of the stream; tell the IMS-ALG once (on *notify*)."""
         if self.released:
             return
@@ -876,4 +877,3 @@ def _mapping(src: Termination, dst: Termination) -> PathMapping | None:
         (src.own_uri, dst.remote.path[-1]),
         (src.remote.path[-1], dst.own_uri),
     )
-

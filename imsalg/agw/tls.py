@@ -98,11 +98,16 @@ class TLSProfile:
 
 
 class TLSFailure(RelayError):
-    """A TLS session failed; ``cause`` is the token reported to the IMS-ALG."""
+    """A TLS session failed; ``cause`` is the token reported to the IMS-ALG.
 
-    def __init__(self, cause: str, detail: str = "") -> None:
+    ``setup`` tells a failed session set-up (handshake, or the peer's verdict on our
+    certificate) from the loss of an established session.
+    """
+
+    def __init__(self, cause: str, detail: str = "", *, setup: bool = True) -> None:
         super().__init__(f"{cause}: {detail}" if detail else cause)
         self.cause = cause
+        self.setup = setup
 
 
 class _Check(enum.Enum):
@@ -152,7 +157,7 @@ class TLSCredentials:
 
     certificate: crypto.X509
     key: crypto.PKey
-    fingerprint: Fingerprint
+    der: bytes
 
     @classmethod
     def of(cls, stream_certificate: StreamCertificate) -> TLSCredentials:
@@ -160,11 +165,15 @@ class TLSCredentials:
         return cls(
             crypto.load_certificate(crypto.FILETYPE_ASN1, stream_certificate.der),
             crypto.load_privatekey(crypto.FILETYPE_PEM, stream_certificate.key_pem()),
-            stream_certificate.fingerprint(),
+            stream_certificate.der,
         )
 
+    def fingerprint(self, hash_name: str = "sha-256") -> Fingerprint:
+        """RFC 8122 fingerprint of the certificate with *hash_name*."""
+        return Fingerprint.of_certificate(self.der, hash_name)
+
     def __repr__(self) -> str:
-        return f"TLSCredentials({self.fingerprint})"
+        return f"TLSCredentials({self.fingerprint()})"
 
 
 class TLSSession:
@@ -181,7 +190,15 @@ class TLSSession:
     :meth:`data_to_send`.
     """
 
-    __slots__ = ("_check", "_connection", "_fingerprints", "established", "peer_closed", "server")
+    __slots__ = (
+        "_check",
+        "_connection",
+        "_fingerprints",
+        "_heard",
+        "established",
+        "peer_closed",
+        "server",
+    )
 
     def __init__(
         self,
@@ -206,6 +223,7 @@ class TLSSession:
         self._connection = connection
         self._fingerprints = tuple(fingerprints)
         self._check = _Check.NOT_RUN
+        self._heard = False  # application data received from the peer
         self.server = server
         self.established = False
         self.peer_closed = False
@@ -269,7 +287,14 @@ class TLSSession:
         except SSL.ZeroReturnError:
             self.peer_closed = True  # RFC 8446 §6.1: close_notify received
         except SSL.Error as error:
-            raise TLSFailure("tls-error", _reason(error)) from None
+            detail = _reason(error)
+            if not self.server and not self._heard and "alert" in detail.lower():
+                # RFC 8446 §4.4.2: a TLS 1.3 server judges the client certificate after
+                # the client finished; its alert, before any data, is a set-up failure.
+                raise TLSFailure("peer-alert", detail) from None
+            raise TLSFailure("tls-error", detail, setup=False) from None
+        if chunks:
+            self._heard = True
         return b"".join(chunks)
 
     def send(self, data: bytes) -> bytes:

@@ -45,10 +45,14 @@ ALICE = MSRPURI.parse("msrp://atlanta.example.com:7654/jshA7weztas;tcp")
 
 def chunk(transact_id: str, body: bytes, flag: str = "$", start: int = 1) -> bytes:
     return (
-        f"MSRP {transact_id} SEND\r\nTo-Path: {BOB}\r\nFrom-Path: {ALICE}\r\n"
-        f"Message-ID: m1\r\nByte-Range: {start}-{start + len(body) - 1}/*\r\n"
-        f"Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + body + f"\r\n-------{transact_id}{flag}\r\n".encode()
+        (
+            f"MSRP {transact_id} SEND\r\nTo-Path: {BOB}\r\nFrom-Path: {ALICE}\r\n"
+            f"Message-ID: m1\r\nByte-Range: {start}-{start + len(body) - 1}/*\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + body
+        + f"\r\n-------{transact_id}{flag}\r\n".encode()
+    )
 
 
 def serialise(events: list[MSRPEvent]) -> bytes:
