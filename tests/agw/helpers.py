@@ -375,6 +375,45 @@ def reserved(result: GatewayResult, index: int = 0) -> ConnectionPointReserved:
     return item
 
 
+@attrs.frozen
+class Call:
+    """One reserved MSRP stream: its context and both terminations."""
+
+    context: str
+    access: ConnectionPointReserved
+    core: ConnectionPointReserved
+
+
+async def originating_call(
+    agw: AGW,
+    fingerprints: tuple[Fingerprint, ...],
+    core_port: int | None,
+    *,
+    access: LocalSide | None = None,
+    core: LocalSide | None = None,
+) -> Call:
+    """The originating e2ae stream: the UE offered ``active`` (AGW passive, TLS server,
+    pinning *fingerprints*); the core side connects (``active``) to *core_port*.
+    *access*/*core* replace the default LocalSides."""
+    result = await run(
+        agw,
+        None,
+        reserve(
+            1,
+            Side.ACCESS,
+            access or local(Side.ACCESS, setup=Setup.PASSIVE, fingerprint=True),
+            remote(fingerprints=fingerprints, setup=Setup.ACTIVE),
+        ),
+        reserve(
+            1,
+            Side.CORE,
+            core or local(Side.CORE, setup=Setup.ACTIVE),
+            remote("127.0.0.1", core_port) if core_port is not None else remote(),
+        ),
+    )
+    return Call(result.context, reserved(result, 0), reserved(result, 1))
+
+
 class Notifications:
     """Collects AGW notifications and lets a test wait for them."""
 

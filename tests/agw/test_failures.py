@@ -18,7 +18,6 @@ import pytest
 from imsalg.agw import AGW, AGWConfig
 from imsalg.iq.procedures import (
     BearerReleased,
-    ConnectionPointReserved,
     Establishment,
     GatewayNotification,
     Side,
@@ -38,10 +37,10 @@ from .helpers import (
     client_context,
     free_port,
     local,
+    originating_call,
     release,
     remote,
     reserve,
-    reserved,
     run,
     wait_listening,
     write_certificate,
@@ -52,32 +51,6 @@ SEND = (
     b"From-Path: msrps://ue.invalid:2855/ue;tcp\r\nMessage-ID: 1\r\nByte-Range: 1-5/5\r\n"
     b"Content-Type: text/plain\r\n\r\nhello\r\n-------f00dcafe$\r\n"
 )
-
-
-async def stream(
-    agw: AGW,
-    fingerprints: tuple[Fingerprint, ...],
-    core_port: int,
-    *,
-    establishment: Establishment = Establishment.INITIATE,
-) -> tuple[str, ConnectionPointReserved, ConnectionPointReserved]:
-    result = await run(
-        agw,
-        None,
-        reserve(
-            1,
-            Side.ACCESS,
-            local(Side.ACCESS, setup=Setup.PASSIVE, fingerprint=True),
-            remote(fingerprints=fingerprints),
-        ),
-        reserve(
-            1,
-            Side.CORE,
-            local(Side.CORE, setup=Setup.ACTIVE, establishment=establishment),
-            remote("127.0.0.1", core_port),
-        ),
-    )
-    return result.context, reserved(result, 0), reserved(result, 1)
 
 
 async def s_client(
@@ -118,7 +91,8 @@ async def test_wrong_fingerprint_aborts_the_handshake(version: str, tmp_path: Pa
     sink = TCPSink()
     notes = Notifications()
     async with AGW(on_notification=notes) as agw:
-        context, access, _ = await stream(agw, (other.fingerprint,), await sink.start())
+        call = await originating_call(agw, (other.fingerprint,), await sink.start())
+        context, access = call.context, call.access
         await sink.accepted.wait()  # initiate: the core leg is up before the UE comes
         status, stderr = await s_client(access.port, ue, version)
         await notes.wait(1)
@@ -144,7 +118,8 @@ async def test_missing_client_certificate(version: str, tmp_path: Path) -> None:
     sink = TCPSink()
     notes = Notifications()
     async with AGW(on_notification=notes) as agw:
-        context, access, _ = await stream(agw, (ue.fingerprint,), await sink.start())
+        call = await originating_call(agw, (ue.fingerprint,), await sink.start())
+        context, access = call.context, call.access
         await sink.accepted.wait()
         status, stderr = await s_client(access.port, None, version)
         await notes.wait(1)
@@ -168,7 +143,8 @@ async def test_md5_only_fingerprint_is_unusable(tmp_path: Path) -> None:
     sink = TCPSink()
     notes = Notifications()
     async with AGW(on_notification=notes) as agw:
-        context, access, _ = await stream(agw, (md5,), await sink.start())
+        call = await originating_call(agw, (md5,), await sink.start())
+        context, access = call.context, call.access
         await sink.accepted.wait()
         status, _ = await s_client(access.port, ue, "1.3")
         await notes.wait(1)
@@ -191,7 +167,8 @@ async def test_handshake_that_never_finishes_times_out(partial: bytes, tmp_path:
     sink = TCPSink()
     notes = Notifications()
     async with AGW(AGWConfig(handshake_timeout=0.3), on_notification=notes) as agw:
-        context, access, _ = await stream(agw, (ue.fingerprint,), await sink.start())
+        call = await originating_call(agw, (ue.fingerprint,), await sink.start())
+        context, access = call.context, call.access
         reader, writer = await asyncio.open_connection("127.0.0.1", access.port)
         writer.write(partial)  # nothing, or the first bytes of a ClientHello, then silence
         await notes.wait(1)
@@ -213,7 +190,8 @@ async def test_peer_reset_mid_stream_releases_both_legs(tmp_path: Path) -> None:
     sink = TCPSink()
     notes = Notifications()
     async with AGW(on_notification=notes) as agw:
-        context, access, _ = await stream(agw, (ue.fingerprint,), await sink.start())
+        call = await originating_call(agw, (ue.fingerprint,), await sink.start())
+        context, access = call.context, call.access
         reader, writer = await asyncio.open_connection(
             "127.0.0.1", access.port, ssl=client_context(ue), server_hostname=""
         )
@@ -244,23 +222,13 @@ async def test_core_refusing_the_connection_releases_the_stream(tmp_path: Path) 
         refused_port = closed_port.getsockname()[1]  # bound, never listening: refused
         notes = Notifications()
         async with AGW(on_notification=notes) as agw:
-            result = await run(
+            call = await originating_call(
                 agw,
-                None,
-                reserve(
-                    1,
-                    Side.ACCESS,
-                    local(Side.ACCESS, setup=Setup.PASSIVE, fingerprint=True),
-                    remote(fingerprints=(ue.fingerprint,)),
-                ),
-                reserve(
-                    1,
-                    Side.CORE,
-                    local(Side.CORE, setup=Setup.ACTIVE, establishment=Establishment.TRIGGER),
-                    remote("127.0.0.1", refused_port),
-                ),
+                (ue.fingerprint,),
+                refused_port,
+                core=local(Side.CORE, setup=Setup.ACTIVE, establishment=Establishment.TRIGGER),
             )
-            context, access, core = result.context, reserved(result, 0), reserved(result, 1)
+            context, access, core = call.context, call.access, call.core
             # The UE's connection triggers the core connection, which is refused.
             reader, writer = await asyncio.open_connection(
                 "127.0.0.1", access.port, ssl=client_context(ue), server_hostname=""

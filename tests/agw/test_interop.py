@@ -37,6 +37,7 @@ from .helpers import (
     configure,
     free_port,
     local,
+    originating_call,
     release,
     remote,
     reserve,
@@ -77,24 +78,6 @@ def ue_frames() -> tuple[bytes, list[bytes]]:
     return b"".join(frames), frames
 
 
-async def ue_active_stream(
-    agw: AGW, ue: PeerCertificate, core_port: int
-) -> tuple[str, ConnectionPointReserved, ConnectionPointReserved]:
-    """Reserve the originating e2ae case: UE offered active, so the AGW is TLS server."""
-    result = await run(
-        agw,
-        None,
-        reserve(
-            1,
-            Side.ACCESS,
-            local(Side.ACCESS, setup=Setup.PASSIVE, fingerprint=True),
-            remote(fingerprints=(ue.fingerprint,), setup=Setup.ACTIVE),
-        ),
-        reserve(1, Side.CORE, local(Side.CORE, setup=Setup.ACTIVE), remote("127.0.0.1", core_port)),
-    )
-    return result.context, reserved(result, 0), reserved(result, 1)
-
-
 def certificate_fingerprint(pem: bytes) -> Fingerprint:
     der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
     return Fingerprint.of_certificate(der)
@@ -122,7 +105,8 @@ async def test_ue_tls_client_to_plain_core(
     core = MSRPEndpoint(CORE_URI, UE_URI)
     core_port = await core.listen()
     async with AGW(on_notification=notes) as agw:
-        context, access, core_term = await ue_active_stream(agw, ue, core_port)
+        call = await originating_call(agw, (ue.fingerprint,), core_port)
+        context, access, core_term = call.context, call.access, call.core
         agw_pem = agw.local_certificate(context, access.termination)
         assert agw_pem is not None
         assert certificate_fingerprint(agw_pem) == access.fingerprint
@@ -322,7 +306,7 @@ async def test_stdlib_ssl_client_sees_the_reserved_fingerprint(tmp_path: Path) -
     core = MSRPEndpoint(CORE_URI, UE_URI)
     core_port = await core.listen()
     async with AGW() as agw:
-        _, access, _ = await ue_active_stream(agw, ue, core_port)
+        access = (await originating_call(agw, (ue.fingerprint,), core_port)).access
         client = MSRPEndpoint(UE_URI, CORE_URI)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 
 from imsalg.agw import AGW, AGWConfig
-from imsalg.iq.procedures import Side
-from imsalg.sdp.attributes import Setup
 from imsalg.sdp.msrp import MSRPURI
 from tests.msrp_endpoint import build_send
 
@@ -25,11 +23,8 @@ from .helpers import (
     Notifications,
     asynctest,
     client_context,
-    local,
+    originating_call,
     release,
-    remote,
-    reserve,
-    reserved,
     run,
     write_certificate,
 )
@@ -90,23 +85,8 @@ async def test_thousand_concurrent_tls_sessions(tmp_path: Path) -> None:
     async with AGW(AGWConfig(cert_pool_size=0), on_notification=notes) as agw:
         calls = []
         for certificate in certificates:
-            result = await run(
-                agw,
-                None,
-                reserve(
-                    1,
-                    Side.ACCESS,
-                    local(Side.ACCESS, setup=Setup.PASSIVE, fingerprint=True),
-                    remote(fingerprints=(certificate.fingerprint,)),
-                ),
-                reserve(
-                    1,
-                    Side.CORE,
-                    local(Side.CORE, setup=Setup.ACTIVE),
-                    remote("127.0.0.1", core_port),
-                ),
-            )
-            calls.append((result.context, reserved(result, 0)))
+            call = await originating_call(agw, (certificate.fingerprint,), core_port)
+            calls.append((call.context, call.access))
         everyone_up = asyncio.Event()
         up = 0
 

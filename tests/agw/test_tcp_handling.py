@@ -29,6 +29,7 @@ from .helpers import (
     client_context,
     configure,
     local,
+    originating_call,
     release,
     remote,
     reserve,
@@ -48,22 +49,7 @@ async def test_initiate_connects_the_core_at_once(tmp_path: Path) -> None:
     ue = write_certificate(tmp_path)
     sink = TCPSink()
     async with AGW() as agw:
-        await run(
-            agw,
-            None,
-            reserve(
-                1,
-                Side.ACCESS,
-                local(Side.ACCESS, setup=Setup.PASSIVE),
-                remote(fingerprints=(ue.fingerprint,)),
-            ),
-            reserve(
-                1,
-                Side.CORE,
-                local(Side.CORE, setup=Setup.ACTIVE),
-                remote("127.0.0.1", await sink.start()),
-            ),
-        )
+        await originating_call(agw, (ue.fingerprint,), await sink.start())
         await asyncio.wait_for(sink.accepted.wait(), 5)  # no UE connection needed
     await sink.close()
 
@@ -74,26 +60,16 @@ async def test_trigger_waits_for_the_incoming_connection(tmp_path: Path) -> None
     ue = write_certificate(tmp_path)
     sink = TCPSink()
     async with AGW() as agw:
-        result = await run(
+        call = await originating_call(
             agw,
-            None,
-            reserve(
-                1,
-                Side.ACCESS,
-                local(Side.ACCESS, setup=Setup.PASSIVE),
-                remote(fingerprints=(ue.fingerprint,)),
-            ),
-            reserve(
-                1,
-                Side.CORE,
-                local(Side.CORE, setup=Setup.ACTIVE, establishment=Establishment.TRIGGER),
-                remote("127.0.0.1", await sink.start()),
-            ),
+            (ue.fingerprint,),
+            await sink.start(),
+            core=local(Side.CORE, setup=Setup.ACTIVE, establishment=Establishment.TRIGGER),
         )
         await asyncio.sleep(SETTLE)
         assert not sink.accepted.is_set()
         # A bare TCP connection on the access termination is the trigger (CR-7 (b)).
-        _, writer = await asyncio.open_connection("127.0.0.1", reserved(result).port)
+        _, writer = await asyncio.open_connection("127.0.0.1", call.access.port)
         await asyncio.wait_for(sink.accepted.wait(), 5)
         writer.close()
         await writer.wait_closed()
@@ -399,24 +375,12 @@ async def test_release_of_one_termination_closes_the_stream_and_tells_the_other(
     core = MSRPEndpoint(CORE_URI, UE_URI)
     core_port = await core.listen()
     async with AGW(on_notification=notes) as agw:
-        result = await run(
-            agw,
-            None,
-            reserve(
-                1,
-                Side.ACCESS,
-                local(Side.ACCESS, setup=Setup.PASSIVE),
-                remote(fingerprints=(ue.fingerprint,)),
-            ),
-            reserve(
-                1, Side.CORE, local(Side.CORE, setup=Setup.ACTIVE), remote("127.0.0.1", core_port)
-            ),
-        )
-        access, core_term = reserved(result, 0), reserved(result, 1)
+        call = await originating_call(agw, (ue.fingerprint,), core_port)
+        access, core_term = call.access, call.core
         user = MSRPEndpoint(UE_URI, CORE_URI)
         await user.connect("127.0.0.1", access.port, tls=client_context(ue))
         assert await user.send_message(b"x" * 1000) == [200]
-        gone = await run(agw, result.context, release(core_term.termination))
+        gone = await run(agw, call.context, release(core_term.termination))
         (released,) = gone.results
         assert isinstance(released, TerminationReleased)
         assert released.statistics.octets_out == len(core.raw_received)
@@ -425,11 +389,11 @@ async def test_release_of_one_termination_closes_the_stream_and_tells_the_other(
         await asyncio.wait_for(user.closed.wait(), 5)
         assert notes.items == [
             BearerReleased(
-                context=result.context, termination=access.termination, cause="termination-released"
+                context=call.context, termination=access.termination, cause="termination-released"
             )
         ]
         # Releasing everything that is left tells nobody.
-        await run(agw, result.context, release("*"))
+        await run(agw, call.context, release("*"))
         assert len(notes.items) == 1
         await user.close()
     await core.close()
@@ -444,24 +408,15 @@ async def test_flow_control_bounds_what_the_agw_holds(tmp_path: Path) -> None:
     sink = TCPSink()
     config = AGWConfig(write_buffer_high=64 * 1024)
     async with AGW(config) as agw:
-        result = await run(
+        call = await originating_call(
             agw,
-            None,
-            reserve(
-                1,
-                Side.ACCESS,
-                local(Side.ACCESS, setup=Setup.PASSIVE, transport=Transport.TCP_TLS),
-                remote(fingerprints=(ue.fingerprint,)),
-            ),
-            reserve(
-                1,
-                Side.CORE,
-                local(Side.CORE, setup=Setup.ACTIVE, transport=Transport.TCP),
-                remote("127.0.0.1", await sink.start()),
-            ),
+            (ue.fingerprint,),
+            await sink.start(),
+            access=local(Side.ACCESS, setup=Setup.PASSIVE, transport=Transport.TCP_TLS),
+            core=local(Side.CORE, setup=Setup.ACTIVE, transport=Transport.TCP),
         )
         reader, writer = await asyncio.open_connection(
-            "127.0.0.1", reserved(result, 0).port, ssl=client_context(ue), server_hostname=""
+            "127.0.0.1", call.access.port, ssl=client_context(ue), server_hostname=""
         )
         writer.write(b"!")  # something for the core, so we know the legs are joined
         await wait_until(lambda: bytes(sink.received) == b"!", 5)
@@ -485,7 +440,7 @@ async def test_flow_control_bounds_what_the_agw_holds(tmp_path: Path) -> None:
             received += len(chunk)
         await pushing
         writer.close()
-        await run(agw, result.context, release("*"))
+        await run(agw, call.context, release("*"))
     await sink.close()
     await leaks.check()
 
