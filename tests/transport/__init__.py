@@ -1,0 +1,1 @@
+"""Tests of imsalg.transport: TPKT framing, UDP and TCP endpoints, DNS location, failover."""

@@ -1,0 +1,334 @@
+"""H.248 over UDP on loopback: server, client, lossy paths, errors, Notify from the AGW."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import cast
+
+import pytest
+
+from imsalg.errors import GatewayError, H248Error
+from imsalg.h248.codes import ErrorCode
+from imsalg.h248.model import (
+    ActionReply,
+    ActionRequest,
+    DomainAddress,
+    Message,
+    Notify,
+    NotifyReply,
+    ObservedEvent,
+    ObservedEventsDescriptor,
+    TransactionReply,
+    TransactionRequest,
+)
+from imsalg.h248.text import decode, encode_bytes
+from imsalg.transport import (
+    Address,
+    GatewayTimeout,
+    GatewayUnreachable,
+    H248Client,
+    H248Server,
+    UDPEndpoint,
+)
+from tests.transport.helpers import (
+    ACTIONS,
+    AGW_MID,
+    ALG_MID,
+    FAST,
+    CountingHandler,
+    LossyRelay,
+    SilentUDP,
+    asynctest,
+    reply_for,
+    settle,
+)
+
+NOTIFY = (
+    ActionRequest(
+        context_id=4711,
+        commands=(
+            Notify(
+                terminations=("ip/1",),
+                observed_events=ObservedEventsDescriptor(
+                    request_id=1, events=(ObservedEvent(name="tlspkg/failev"),)
+                ),
+            ),
+        ),
+    ),
+)
+
+
+async def start_agw(handler: CountingHandler) -> H248Server:
+    return await H248Server.start(handler, mid=AGW_MID, port=0, timers=FAST)
+
+
+def exchange(sock: socket.socket, data: bytes, to: Address) -> Message:
+    """Send a raw datagram and decode the one that comes back (blocking, 5 s at most)."""
+    sock.settimeout(5.0)
+    sock.sendto(data, to)
+    answer, _ = sock.recvfrom(65535)
+    return decode(answer)
+
+
+@asynctest
+async def test_a_request_gets_its_reply() -> None:
+    handler = CountingHandler()
+    async with await start_agw(handler) as agw:
+        target = agw.addresses["udp"]
+        assert target[0] == "127.0.0.1"
+        assert target[1] != 0
+        async with await H248Client.create([target], mid=ALG_MID, timers=FAST) as alg:
+            reply = await alg.request(ACTIONS)
+            second = await alg.request(ACTIONS)
+    assert reply.actions[0].context_id == 4711
+    assert second.transaction_id == reply.transaction_id + 1
+    assert handler.executions() == {reply.transaction_id: 1, second.transaction_id: 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "drop"),
+    [
+        ("first request lost", lambda direction, index: direction == "up" and index == 0),
+        ("first reply lost", lambda direction, index: direction == "down" and index == 0),
+        ("every other datagram lost", lambda _direction, index: index % 2 == 0),
+    ],
+)
+@asynctest
+async def test_a_lossy_path_costs_retransmissions_never_a_second_execution(
+    name: str, drop: object
+) -> None:
+    handler = CountingHandler()
+    async with await start_agw(handler) as agw:
+        relay = LossyRelay(agw.addresses["udp"], drop)  # type: ignore[arg-type]
+        try:
+            await relay.start()
+            async with await H248Client.create([relay.address], mid=ALG_MID, timers=FAST) as alg:
+                reply = await alg.request(ACTIONS)
+                # let the ack go through (or be lost) before looking at the log
+                await asyncio.sleep(0.05)
+        finally:
+            relay.close()
+    tid = reply.transaction_id
+    assert handler.executions() == {tid: 1}, name
+    requests = relay.seen("up", f"Transaction = {tid}".encode())
+    replies = relay.seen("down", f"Reply = {tid}".encode())
+    assert len(requests) >= 2, "the request was retransmitted"
+    assert any(d.dropped for d in requests + replies), "the rule dropped something"
+    assert any(not d.dropped for d in replies), "a reply got through"
+    if name == "first reply lost":
+        # The repetition was answered from the reply cache: two replies, one execution.
+        assert len(replies) >= 2
+
+
+@asynctest
+async def test_a_slow_transaction_gets_pending_and_one_execution() -> None:
+    handler = CountingHandler(delay=0.5)
+    async with await start_agw(handler) as agw:
+        relay = LossyRelay(agw.addresses["udp"], lambda _d, _i: False)
+        try:
+            await relay.start()
+            async with await H248Client.create([relay.address], mid=ALG_MID, timers=FAST) as alg:
+                reply = await alg.request(ACTIONS)
+        finally:
+            relay.close()
+    tid = reply.transaction_id
+    assert handler.executions() == {tid: 1}
+    pendings = relay.seen("down", f"Pending = {tid}".encode())
+    assert pendings, "repetitions of an executing request are answered with Pending"
+    # After the first Pending the client stops repeating (Annex D.1.4).
+    first_pending = relay.log.index(pendings[0])
+    later_requests = [
+        d for d in relay.log[first_pending + 1 :]
+        if d.direction == "up" and f"Transaction = {tid}".encode() in d.data
+    ]
+    assert later_requests == []
+
+
+@asynctest
+async def test_no_answer_at_all_is_a_503() -> None:
+    silent = SilentUDP()
+    try:
+        async with await H248Client.create([silent.address], mid=ALG_MID, timers=FAST) as alg:
+            with pytest.raises(GatewayUnreachable) as caught:
+                await alg.request(ACTIONS)
+        assert caught.value.sip_status == 503
+        assert isinstance(caught.value, GatewayError)
+        # first send + retransmissions at 0.1, 0.3, 0.5, 0.7, 0.9 s within the 1 s
+        assert len(silent.received()) == 6
+    finally:
+        silent.close()
+
+
+@asynctest
+async def test_the_endpoint_raises_gateway_timeout_for_one_address() -> None:
+    silent = SilentUDP()
+    try:
+        async with await UDPEndpoint.open(mid=ALG_MID, timers=FAST) as endpoint:
+            with pytest.raises(GatewayTimeout, match="no-response, 5 retransmissions"):
+                await endpoint.request(ACTIONS, silent.address)
+            assert endpoint.driver.endpoint.requester.outstanding == frozenset()
+    finally:
+        silent.close()
+
+
+@asynctest
+async def test_failover_to_the_next_address_with_a_new_transaction() -> None:
+    silent = SilentUDP()
+    handler = CountingHandler()
+    try:
+        async with await start_agw(handler) as agw:
+            live = agw.addresses["udp"]
+            async with await H248Client.create(
+                [silent.address, live], mid=ALG_MID, timers=FAST, first_transaction_id=100
+            ) as alg:
+                reply = await alg.request(ACTIONS)
+                assert alg.targets == [live, silent.address]
+                again = await alg.request(ACTIONS)
+        tried_first = [decode(d) for d in silent.received()]
+        assert {m.transactions for m in tried_first} == {
+            (TransactionRequest(transaction_id=100, actions=ACTIONS),)
+        }
+        assert reply.transaction_id == 101
+        assert again.transaction_id == 102  # straight to the address that answered
+        assert handler.executions() == {101: 1, 102: 1}
+    finally:
+        silent.close()
+
+
+@asynctest
+async def test_garbage_is_answered_with_error_400_and_the_server_goes_on() -> None:
+    handler = CountingHandler()
+    async with await start_agw(handler) as agw:
+        target = agw.addresses["udp"]
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as raw:
+            raw.bind(("127.0.0.1", 0))
+            loop = asyncio.get_running_loop()
+            answer = await loop.run_in_executor(None, exchange, raw, b"hello, gateway", target)
+            assert answer.error is not None
+            assert answer.error.code == ErrorCode.SYNTAX_ERROR_IN_MESSAGE
+            assert answer.error.text is not None
+            assert "1:1" in answer.error.text
+            assert answer.mid == AGW_MID
+            newer = (
+                b"MEGACO/9 [127.0.0.1]:1\nTransaction = 1 { Context = - {"
+                b" Notify = ROOT { ObservedEvents = 1 { g/cause } } } }"
+            )
+            answer = await loop.run_in_executor(None, exchange, raw, newer, target)
+            assert answer.error is not None
+            assert answer.error.code == ErrorCode.VERSION_NOT_SUPPORTED
+            # A well-formed request afterwards is served as usual.
+            request = TransactionRequest(transaction_id=5, actions=ACTIONS)
+            message = Message(mid=DomainAddress(address="127.0.0.1"), transactions=(request,))
+            answer = await loop.run_in_executor(None, exchange, raw, encode_bytes(message), target)
+            assert answer.transactions == (reply_for(request),)
+    assert handler.executions() == {5: 1}
+
+
+@asynctest
+async def test_an_error_message_from_the_peer_fails_without_failover() -> None:
+    # A fake AGW that answers every datagram with "Error = 400" (it cannot read us).
+    handler = CountingHandler()
+    loop = asyncio.get_running_loop()
+
+    class Refuser(asyncio.DatagramProtocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            self.transport = cast(asyncio.DatagramTransport, transport)
+
+        def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
+            error = b'MEGACO/3 <agw0.example.net>\nError = 400 { "cannot read" }'
+            self.transport.sendto(error, addr)
+
+    refuser, _ = await loop.create_datagram_endpoint(Refuser, local_addr=("127.0.0.1", 0))
+    try:
+        async with await start_agw(handler) as agw:
+            bad = refuser.get_extra_info("sockname")[:2]
+            async with await H248Client.create(
+                [bad, agw.addresses["udp"]], mid=ALG_MID, timers=FAST
+            ) as alg:
+                with pytest.raises(GatewayError, match="could not read our message") as caught:
+                    await alg.request(ACTIONS)
+        assert caught.value.h248_code == 400
+        assert not isinstance(caught.value, GatewayTimeout)
+        assert handler.calls == []
+    finally:
+        refuser.close()
+
+
+@asynctest
+async def test_a_request_that_cannot_be_encoded_is_refused_before_sending() -> None:
+    silent = SilentUDP()
+    bad = (ActionRequest(context_id=1, commands=(Notify(
+        terminations=("bad termination id",),
+        observed_events=ObservedEventsDescriptor(request_id=1, events=(ObservedEvent(name="g/x"),)),
+    ),)),)
+    try:
+        async with await UDPEndpoint.open(mid=ALG_MID, timers=FAST) as endpoint:
+            with pytest.raises(H248Error):
+                await endpoint.request(bad, silent.address)
+        assert silent.received() == []
+    finally:
+        silent.close()
+
+
+@asynctest
+async def test_the_agw_notifies_the_alg_through_the_same_machinery() -> None:
+    handler = CountingHandler()
+    notified: list[tuple[Address, TransactionRequest]] = []
+
+    async def alg_handler(peer: Address, request: TransactionRequest) -> TransactionReply:
+        notified.append((peer, request))
+        return TransactionReply(
+            transaction_id=request.transaction_id,
+            actions=(ActionReply(context_id=4711, replies=(NotifyReply(terminations=("ip/1",)),)),),
+        )
+
+    async with await start_agw(handler) as agw, await H248Client.create(
+        [agw.addresses["udp"]],
+        mid=ALG_MID,
+        timers=FAST,
+        handler=alg_handler,
+        local_host="127.0.0.1",
+    ) as alg:
+        await alg.request(ACTIONS)
+        (alg_address,) = {peer for peer, _ in handler.calls}
+        reply = await agw.request(alg_address, NOTIFY)
+        assert isinstance(alg.endpoint, UDPEndpoint)
+        assert alg.endpoint.local_addresses == [alg_address]
+    assert [request.actions for _, request in notified] == [NOTIFY]
+    assert notified[0][0] == agw.addresses["udp"]
+    assert isinstance(reply.actions[0].replies[0], NotifyReply)
+
+
+@asynctest
+async def test_requests_are_answered_501_without_a_handler_and_500_when_it_fails() -> None:
+    async def broken(peer: Address, request: TransactionRequest) -> TransactionReply:
+        raise RuntimeError("boom")
+
+    async with (
+        await H248Server.start(broken, mid=AGW_MID, port=0, timers=FAST) as agw,
+        await UDPEndpoint.open(mid=ALG_MID, timers=FAST) as plain,
+    ):
+        reply = await plain.request(ACTIONS, agw.addresses["udp"])
+        assert reply.error is not None
+        assert reply.error.code == ErrorCode.INTERNAL_SOFTWARE_FAILURE
+        assert reply.error.text == "boom"
+        (alg_address,) = plain.local_addresses
+        notify_reply = await agw.request(alg_address, NOTIFY)
+    assert notify_reply.error is not None
+    assert notify_reply.error.code == ErrorCode.NOT_IMPLEMENTED
+
+
+@asynctest
+async def test_imm_ack_required_frees_the_agw_reply_cache() -> None:
+    handler = CountingHandler(imm_ack=True)
+    async with await start_agw(handler) as agw, await H248Client.create(
+        [agw.addresses["udp"]], mid=ALG_MID, timers=FAST, local_host="127.0.0.1"
+    ) as alg:
+        reply = await alg.request(ACTIONS)
+        assert isinstance(alg.endpoint, UDPEndpoint)
+        (alg_address,) = alg.endpoint.local_addresses
+        assert agw.udp is not None
+        responder = agw.udp.driver.endpoint.responder
+        await settle(lambda: responder.cached_reply(alg_address, reply.transaction_id) is None)
+        assert responder.remembers(alg_address, reply.transaction_id)
