@@ -4,8 +4,10 @@ Framing. Over TCP each H.248 message travels in a TPKT packet (RFC 1006 §6): a 
 header — version 3, a reserved octet 0, the packet length as a 16-bit big-endian number
 *including* the header — then the message. So a message is at most 65531 octets. This is
 what Erlang/OTP's ``megaco_tcp`` writes (``add_tpkt_header``: ``[3, 0, L bsr 8, L band
-16#ff | Data]`` with ``L = size(Data) + 4``, and ``{packet, tpkt}`` to read) and what
-Wireshark's MEGACO dissector expects on TCP (``dissect_tpkt_encap``). :func:`frame` and
+16#ff | Data]`` with ``L = size(Data) + 4``) and reads (``{packet, tpkt}``, then
+``<<3:8, _X:8, Length:16, Msg/binary>>`` in ``megaco_tcp_connection``, reserved octet not
+checked), and what Wireshark's MEGACO dissector expects on TCP (``dissect_tpkt_encap``);
+``tests/transport`` talks to OTP's reader and writer. :func:`frame` and
 :class:`TPKTReader` are pure and know nothing of sockets.
 
 Endpoint. :class:`TCPEndpoint` listens and/or connects; every connection is a peer keyed
@@ -95,13 +97,13 @@ class TPKTReader:
         self._buffer += data
         payloads: list[bytes] = []
         while len(self._buffer) >= TPKT_HEADER_LENGTH:
-            version, reserved, high, low = self._buffer[:TPKT_HEADER_LENGTH]
+            # RFC 1006 §6 sets the reserved octet to 0; like OTP's megaco_tcp_connection
+            # (<<3:8, _X:8, Length:16, Msg/binary>>) we do not check it on reading.
+            version, _reserved, high, low = self._buffer[:TPKT_HEADER_LENGTH]
             length = (high << 8) | low
             problem = None
             if version != TPKT_VERSION:
                 problem = f"TPKT version {version}, expected {TPKT_VERSION}"
-            elif reserved != 0:
-                problem = f"TPKT reserved octet is {reserved}, expected 0"
             elif length <= TPKT_HEADER_LENGTH:
                 problem = f"TPKT length {length} leaves no room for a message"
             elif length > self.max_length:
