@@ -12,6 +12,7 @@ RFC 6714 (a=msrp-cema), 3GPP TS 24.229 §7.5.2 (a=3ge2ae).
 from __future__ import annotations
 
 import enum
+import functools
 import ipaddress
 import re
 from typing import Final
@@ -37,6 +38,8 @@ ADDRESS_TYPES: Final = ("IP4", "IP6")
 _TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+"
 _TOKEN_RE: Final = re.compile(_TOKEN)
 _PROTO_RE: Final = re.compile(rf"{_TOKEN}(?:/{_TOKEN})*")
+#: RFC 4975 §9: format-entry = "*" / (type "/" subtype) / (type "/" "*").
+_MEDIA_TYPE_RE: Final = re.compile(rf"{_TOKEN}/(?:{_TOKEN}|\*)")
 _MEDIA_RE: Final = re.compile(
     rf"({_TOKEN}) ([0-9]+)(?:/([0-9]+))? ({_PROTO_RE.pattern})((?: \S+)*)"
 )
@@ -53,11 +56,11 @@ class Setup(str, enum.Enum):
     @classmethod
     def parse(cls, value: str | None) -> Setup:
         """Parse an ``a=setup`` value (the role token)."""
-        try:
-            # RFC 5234 §2.3: the quoted strings of RFC 4145's "role" are case-insensitive.
-            return cls((value or "").strip().lower())
-        except ValueError:
-            raise ValueError(f"unknown a=setup role {value!r}") from None
+        # RFC 5234 §2.3: the quoted strings of RFC 4145's "role" are case-insensitive.
+        role = _SETUPS.get((value or "").strip().lower())
+        if role is None:
+            raise ValueError(f"unknown a=setup role {value!r}")
+        return role
 
 
 class ConnectionValue(str, enum.Enum):
@@ -69,11 +72,11 @@ class ConnectionValue(str, enum.Enum):
     @classmethod
     def parse(cls, value: str | None) -> ConnectionValue:
         """Parse an ``a=connection`` value."""
-        try:
-            # RFC 5234 §2.3: "new" / "existing" are case-insensitive.
-            return cls((value or "").strip().lower())
-        except ValueError:
-            raise ValueError(f"unknown a=connection value {value!r}") from None
+        # RFC 5234 §2.3: "new" / "existing" are case-insensitive.
+        found = _CONNECTION_VALUES.get((value or "").strip().lower())
+        if found is None:
+            raise ValueError(f"unknown a=connection value {value!r}")
+        return found
 
 
 class Direction(str, enum.Enum):
@@ -99,11 +102,13 @@ class E2AEIndicator(str, enum.Enum):
     def parse(cls, value: str | None) -> E2AEIndicator | None:
         """The indicator, or ``None`` for a token this release does not know."""
         # RFC 5234 §2.3: "requested" / "applied" are case-insensitive ABNF strings.
-        token = (value or "").strip().lower()
-        for member in cls:
-            if member.value == token:
-                return member
-        return None
+        return _E2AE_INDICATORS.get((value or "").strip().lower())
+
+
+# Token → member, for parsing without the cost of Enum.__call__.
+_SETUPS: Final[dict[str, Setup]] = {member.value: member for member in Setup}
+_CONNECTION_VALUES: Final[dict[str, ConnectionValue]] = {m.value: m for m in ConnectionValue}
+_E2AE_INDICATORS: Final[dict[str, E2AEIndicator]] = {m.value: m for m in E2AEIndicator}
 
 
 @attrs.frozen(kw_only=True)
@@ -150,8 +155,12 @@ class MediaLine:
         return " ".join((self.media, port, self.proto, *self.fmt))
 
 
+@functools.lru_cache(maxsize=256)
 def address_type_of(address: str) -> str:
-    """``"IP4"`` or ``"IP6"`` for an IP literal; ``ValueError`` otherwise."""
+    """``"IP4"`` or ``"IP6"`` for an IP literal; ``ValueError`` otherwise.
+
+    Memoised: the same few AGW and peer addresses come back call after call.
+    """
     ip = ipaddress.ip_address(address)
     return "IP4" if ip.version == 4 else "IP6"
 
@@ -207,7 +216,7 @@ def parse_accept_types(value: str | None) -> tuple[str, ...]:
     if not types:
         raise ValueError("accept-types lists no media type")
     for item in types:
-        if item != "*" and not re.fullmatch(rf"{_TOKEN}/(?:{_TOKEN}|\*)", item):
+        if item != "*" and not _MEDIA_TYPE_RE.fullmatch(item):
             raise ValueError(f"{item!r} is not a media type")
     return types
 

@@ -39,6 +39,11 @@ SUPPORTED_HASHES: Final[dict[str, str]] = {
 }
 #: RFC 8122 §5: "MD2 and MD5 MUST NOT be used".
 FORBIDDEN_HASHES: Final = frozenset({"md2", "md5"})
+#: Digest length in octets for every hash name whose length is known (MD2/MD5: 16).
+_DIGEST_SIZES: Final[dict[str, int]] = {
+    **{name: hashlib.new(algorithm).digest_size for name, algorithm in SUPPORTED_HASHES.items()},
+    **dict.fromkeys(FORBIDDEN_HASHES, 16),
+}
 
 _HASH_TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.0-9A-Za-z^_`{|}~]+")
 _HEX_RE: Final = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})*")
@@ -99,12 +104,7 @@ class Fingerprint:
     @property
     def expected_length(self) -> int | None:
         """Digest length in octets for a known hash, else ``None``."""
-        name = SUPPORTED_HASHES.get(self.hash_name)
-        if name is not None:
-            return hashlib.new(name).digest_size
-        if self.hash_name in FORBIDDEN_HASHES:
-            return 16
-        return None
+        return _DIGEST_SIZES.get(self.hash_name)
 
     def matches(self, der: bytes) -> bool:
         """Whether this fingerprint is the digest of the DER certificate *der*."""

@@ -31,6 +31,7 @@ from imsalg.sdp.msrp import MSRPURI, parse_path
 __all__ = ["MediaInfo", "read_media"]
 
 _DIRECTIONS = {d.value: d for d in Direction}
+_Attributes = dict[str, list[tuple[int, str | None]]]
 
 
 @attrs.frozen(kw_only=True)
@@ -68,10 +69,10 @@ class MediaInfo:
 
 
 def _only(values: list[tuple[int, str | None]], what: str, media: int) -> str | None:
-    distinct = {value for _, value in values}
-    if len(distinct) > 1:
+    first = values[0][1]
+    if len(values) > 1 and any(value != first for _, value in values):
         raise NegotiationError(f"m-line {media}: conflicting {what} lines")
-    return values[0][1]
+    return first
 
 
 def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
@@ -85,6 +86,7 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
     session = sdp.attribute_map(None)
     here = sdp.attribute_map(media)
 
+    # RFC 8866 §5.7: a media-level c= replaces the session-level one.
     connection: ConnectionData | None = None
     c_lines = list(sdp.lines_of(media, "c")) or list(sdp.lines_of(None, "c"))
     if c_lines:
@@ -94,49 +96,51 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
         except ValueError as exc:
             raise SDPSyntaxError(f"bad c= line: {exc}", line=index + 1) from None
 
+    # RFC 4145 §4: a=setup at media level, else at session level.
     setup: Setup | None = None
     setup_level: str | None = None
-    for level, attrs_here in (("media", here), ("session", session)):
-        found = attrs_here.get("setup")
-        if found:
-            try:
-                setup = Setup.parse(_only(found, "a=setup", media))
-            except ValueError as exc:
-                raise NegotiationError(f"m-line {media}: {exc}") from None
-            setup_level = level
-            break
+    found = here.get("setup")
+    level = "media"
+    if not found:
+        found, level = session.get("setup"), "session"
+    if found:
+        try:
+            setup = Setup.parse(_only(found, "a=setup", media))
+        except ValueError as exc:
+            raise NegotiationError(f"m-line {media}: {exc}") from None
+        setup_level = level
 
+    # RFC 4145 §5: a=connection likewise; absent means "new".
     connection_value = ConnectionValue.NEW
-    connection_present = False
-    for attrs_here in (here, session):
-        found = attrs_here.get("connection")
-        if found:
-            try:
-                connection_value = ConnectionValue.parse(_only(found, "a=connection", media))
-            except ValueError as exc:
-                raise NegotiationError(f"m-line {media}: {exc}") from None
-            connection_present = True
-            break
+    connection_lines = here.get("connection") or session.get("connection")
+    if connection_lines:
+        try:
+            connection_value = ConnectionValue.parse(_only(connection_lines, "a=connection", media))
+        except ValueError as exc:
+            raise NegotiationError(f"m-line {media}: {exc}") from None
 
+    # RFC 8122 §5: media-level fingerprints replace the session-level ones.
     fingerprints: list[Fingerprint] = []
     problems: list[str] = []
     fingerprint_level: str | None = None
-    for level, attrs_here in (("media", here), ("session", session)):
-        found = attrs_here.get("fingerprint")
-        if found:
-            fingerprint_level = level
-            for _, fingerprint_text in found:
-                try:
-                    fingerprints.append(Fingerprint.parse(fingerprint_text))
-                except ValueError as exc:
-                    problems.append(str(exc))
-            break
+    found = here.get("fingerprint")
+    level = "media"
+    if not found:
+        found, level = session.get("fingerprint"), "session"
+    if found:
+        fingerprint_level = level
+        for _, fingerprint_text in found:
+            try:
+                fingerprints.append(Fingerprint.parse(fingerprint_text))
+            except ValueError as exc:
+                problems.append(str(exc))
 
-    e2ae = tuple(
-        indicator
-        for indicator in (E2AEIndicator.parse(value) for _, value in here.get("3ge2ae", ()))
-        if indicator is not None
-    )
+    # TS 24.229 §7.5.2: a media-level attribute; unknown tokens are ignored.
+    e2ae: tuple[E2AEIndicator, ...] = ()
+    indicators = here.get("3ge2ae")
+    if indicators:
+        parsed = (E2AEIndicator.parse(value) for _, value in indicators)
+        e2ae = tuple(indicator for indicator in parsed if indicator is not None)
 
     path: tuple[MSRPURI, ...] = ()
     path_problem: str | None = None
@@ -147,15 +151,6 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
         except ValueError as exc:
             path_problem = str(exc)
 
-    def types(name: str) -> tuple[str, ...]:
-        found = here.get(name)
-        if not found:
-            return ()
-        try:
-            return parse_accept_types(found[0][1])
-        except ValueError:
-            return ()
-
     max_size: int | None = None
     size_lines = here.get("max-size")
     if size_lines:
@@ -165,10 +160,10 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
             max_size = None
 
     direction = Direction.SENDRECV
-    for attrs_here in (here, session):
-        named = [name for name in _DIRECTIONS if name in attrs_here]
+    for attributes in (here, session):
+        named = [value for name, value in _DIRECTIONS.items() if name in attributes]
         if named:
-            direction = _DIRECTIONS[named[0]]
+            direction = named[0]
             break
 
     return MediaInfo(
@@ -178,7 +173,7 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
         setup=setup,
         setup_level=setup_level,
         connection_value=connection_value,
-        connection_value_present=connection_present,
+        connection_value_present=bool(connection_lines),
         fingerprints=tuple(fingerprints),
         fingerprint_level=fingerprint_level,
         fingerprint_problems=tuple(problems),
@@ -186,8 +181,19 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
         cema="msrp-cema" in here or "msrp-cema" in session,
         path=path,
         path_problem=path_problem,
-        accept_types=types("accept-types"),
-        accept_wrapped_types=types("accept-wrapped-types"),
+        accept_types=_types(here, "accept-types"),
+        accept_wrapped_types=_types(here, "accept-wrapped-types"),
         max_size=max_size,
         direction=direction,
     )
+
+
+def _types(here: _Attributes, name: str) -> tuple[str, ...]:
+    """RFC 4975 §8.6 type lists; a malformed list reads as absent."""
+    found = here.get(name)
+    if not found:
+        return ()
+    try:
+        return parse_accept_types(found[0][1])
+    except ValueError:
+        return ()

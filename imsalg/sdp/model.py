@@ -15,8 +15,9 @@ grammar.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import Final
+from typing import Final, NoReturn
 
 from imsalg.errors import SDPSyntaxError
 from imsalg.sdp.attributes import MediaLine
@@ -25,6 +26,14 @@ __all__ = ["SDPEditor", "SessionDescription", "decode_sdp_bytes", "encode_sdp_te
 
 _LF: Final = "\n"
 _CRLF: Final = "\r\n"
+#: A body RFC 8866 §5 accepts: optional empty lines (tolerated: stacks append stray
+#: CRLFs), then ``v=``, then lines that are each ``<a-z>=<value>`` or empty. A CR is only
+#: allowed as the first half of a CRLF, except inside a value.
+_VALID_BODY_RE: Final = re.compile(r"(?:\r?\n)*v=[^\n]*(?:\n(?:[a-z]=[^\n]*|\r(?=\n))?)*")
+#: A line start not followed by "<a-z>=", an empty line or the end of the text.
+_BAD_LINE_RE: Final = re.compile(r"^(?![a-z]=|\r?\n|\Z)", re.MULTILINE)
+
+_AttributeMap = dict[str, list[tuple[int, str | None]]]
 
 
 def decode_sdp_bytes(data: bytes) -> str:
@@ -51,27 +60,46 @@ class SessionDescription:
     a new text.
     """
 
-    __slots__ = ("_attribute_maps", "_media_lines", "eols", "lines", "media_starts")
+    __slots__ = (
+        "_attribute_maps",
+        "_eol",
+        "_media_lines",
+        "_text",
+        "eols",
+        "lines",
+        "media_starts",
+    )
 
     lines: tuple[str, ...]
     eols: tuple[str, ...]
     media_starts: tuple[int, ...]
 
     def __init__(self, lines: tuple[str, ...], eols: tuple[str, ...]) -> None:
+        starts = [index for index, line in enumerate(lines) if line.startswith("m=")]
+        self._init(lines, eols, starts, None, None)
+
+    def _init(
+        self,
+        lines: tuple[str, ...],
+        eols: tuple[str, ...],
+        starts: list[int],
+        text: str | None,
+        uniform_eol: str | None,
+    ) -> None:
         self.lines = lines
         self.eols = eols
-        starts = []
         media = []
-        for index, line in enumerate(lines):
-            if line.startswith("m="):
-                starts.append(index)
-                try:
-                    media.append(MediaLine.parse(line[2:]))
-                except ValueError as exc:
-                    raise SDPSyntaxError(f"bad m= line: {exc}", line=index + 1) from None
+        for index in starts:
+            try:
+                media.append(MediaLine.parse(lines[index][2:]))
+            except ValueError as exc:
+                raise SDPSyntaxError(f"bad m= line: {exc}", line=index + 1) from None
         self.media_starts = tuple(starts)
         self._media_lines = tuple(media)
-        self._attribute_maps: dict[int | None, dict[str, list[tuple[int, str | None]]]] = {}
+        self._text = text
+        #: The one line ending of the body, when it has only one (None: unknown or mixed).
+        self._eol = uniform_eol
+        self._attribute_maps: dict[int | None, _AttributeMap] = {}
 
     @classmethod
     def parse(cls, text: str) -> SessionDescription:
@@ -80,32 +108,34 @@ class SessionDescription:
             raise TypeError(
                 "SessionDescription.parse() takes str; decode bytes with decode_sdp_bytes()"
             )
-        parts = text.split(_LF)
-        lines: list[str] = []
-        eols: list[str] = []
-        last = len(parts) - 1
-        for number, part in enumerate(parts):
-            if number == last:
-                if not part:
-                    break
-                eol = ""
-            elif part.endswith("\r"):
-                part = part[:-1]
-                eol = _CRLF
+        if _VALID_BODY_RE.fullmatch(text) is None:
+            _raise_syntax_error(text)
+        crlf = text.count(_CRLF)
+        lf = text.count(_LF)
+        if crlf in (0, lf):
+            # One ending for the whole body (the usual case): split once. A body of one
+            # unterminated line has the RFC 8866 default, CRLF (see :attr:`eol`).
+            uniform = _CRLF if crlf or not lf else _LF
+            lines = text.split(uniform)
+            if lines[-1]:
+                eols = (uniform,) * (len(lines) - 1) + ("",)  # no final terminator: kept so
             else:
-                eol = _LF
-            if part and (len(part) < 2 or part[1] != "=" or not ("a" <= part[0] <= "z")):
-                raise SDPSyntaxError(
-                    f"expected '<type>=<value>', got {part[:40]!r}", line=number + 1
-                )
-            lines.append(part)
-            eols.append(eol)
-        first = next((i for i, line in enumerate(lines) if line), None)
-        if first is None:
-            raise SDPSyntaxError("empty SDP body")
-        if not lines[first].startswith("v="):
-            raise SDPSyntaxError("the first line must be v=", line=first + 1)
-        return cls(tuple(lines), tuple(eols))
+                del lines[-1]
+                eols = (uniform,) * len(lines)
+        else:
+            uniform = None
+            lines, mixed = _split_mixed(text)
+            eols = tuple(mixed)
+        # m= lines: line index = number of LFs before the line (v= comes first, so an
+        # m= line always follows a line feed).
+        starts = []
+        position = text.find("\nm=")
+        while position >= 0:
+            starts.append(text.count(_LF, 0, position) + 1)
+            position = text.find("\nm=", position + 3)
+        sdp = cls.__new__(cls)
+        sdp._init(tuple(lines), eols, starts, text, uniform)
+        return sdp
 
     # -- structure -------------------------------------------------------------------
 
@@ -118,6 +148,15 @@ class SessionDescription:
         return _CRLF
 
     @property
+    def uniform_eol(self) -> str | None:
+        """The line ending every terminated line has, or ``None`` for a mixed body."""
+        if self._eol is None:
+            found = set(self.eols[:-1])
+            found.add(self.eols[-1] or self.eol)
+            self._eol = found.pop() if len(found) == 1 else None
+        return self._eol
+
+    @property
     def media_count(self) -> int:
         """Number of media sections (``m=`` lines)."""
         return len(self.media_starts)
@@ -128,22 +167,23 @@ class SessionDescription:
 
     def section_range(self, media: int | None) -> range:
         """Line indices of the session section (``None``) or of media section *media*."""
+        starts = self.media_starts
         if media is None:
-            return range(self.media_starts[0] if self.media_starts else len(self.lines))
-        start = self.media_starts[media]
-        end = (
-            self.media_starts[media + 1] if media + 1 < len(self.media_starts) else len(self.lines)
-        )
-        return range(start, end)
+            return range(starts[0] if starts else len(self.lines))
+        end = starts[media + 1] if media + 1 < len(starts) else len(self.lines)
+        return range(starts[media], end)
 
     def lines_of(self, media: int | None, kind: str) -> Iterator[tuple[int, str]]:
         """``(index, value)`` for each ``<kind>=`` line in a section (value without ``x=``)."""
         prefix = kind + "="
         lines = self.lines
-        for index in self.section_range(media):
-            line = lines[index]
-            if line.startswith(prefix):
-                yield index, line[2:]
+        return iter(
+            [
+                (index, lines[index][2:])
+                for index in self.section_range(media)
+                if lines[index].startswith(prefix)
+            ]
+        )
 
     def attributes(self, media: int | None, name: str) -> list[tuple[int, str | None]]:
         """``(index, value)`` for each ``a=name[:value]`` line in a section, in order.
@@ -156,33 +196,43 @@ class SessionDescription:
     def attribute_map(self, media: int | None) -> dict[str, list[tuple[int, str | None]]]:
         """Every ``a=`` line of a section, by name: ``{name: [(index, value), ...]}``.
 
-        Built in one pass and cached; values as in :meth:`attributes`.
+        Built in one pass on first use and cached; values as in :meth:`attributes`.
+        The caller must not change the returned mapping.
         """
         cached = self._attribute_maps.get(media)
         if cached is not None:
             return cached
-        found: dict[str, list[tuple[int, str | None]]] = {}
+        found: _AttributeMap = {}
         lines = self.lines
         for index in self.section_range(media):
             line = lines[index]
             if line.startswith("a="):
                 name, colon, value = line[2:].partition(":")
-                found.setdefault(name, []).append((index, value if colon else None))
+                entry = (index, value if colon else None)
+                named = found.get(name)
+                if named is None:
+                    found[name] = [entry]
+                else:
+                    named.append(entry)
         self._attribute_maps[media] = found
         return found
 
     def attribute(self, media: int | None, name: str) -> tuple[int, str | None] | None:
         """The first ``a=name`` line of a section, or ``None``."""
-        found = self.attributes(media, name)
+        found = self.attribute_map(media).get(name)
         return found[0] if found else None
 
     def has_attribute(self, media: int | None, name: str) -> bool:
         """Whether a section carries ``a=name`` (with or without a value)."""
-        return bool(self.attributes(media, name))
+        return name in self.attribute_map(media)
 
     def to_text(self) -> str:
         """The text this description was parsed from, unchanged."""
-        return "".join(line + eol for line, eol in zip(self.lines, self.eols, strict=True))
+        if self._text is None:
+            self._text = "".join(
+                [line + eol for line, eol in zip(self.lines, self.eols, strict=True)]
+            )
+        return self._text
 
 
 class SDPEditor:
@@ -235,12 +285,15 @@ class SDPEditor:
         sdp = self.sdp
         if not self.changed:
             return sdp.to_text()
+        uniform = sdp.uniform_eol
+        if uniform is not None:
+            return self._to_text_uniform(uniform)
+        eols = sdp.eols
+        default_eol = sdp.eol
         replace = self._replace
         delete = self._delete
         after = self._after
         lines = sdp.lines
-        eols = sdp.eols
-        default_eol = sdp.eol
         texts: list[str] = []
         ends: list[str] = []
         for extra in after.get(-1, ()):
@@ -258,6 +311,66 @@ class SDPEditor:
             # The input ended without a terminator: so does the output.
             ends[-1] = ""
         return "".join([t + e for t, e in zip(texts, ends, strict=True)])
+
+    def _to_text_uniform(self, eol: str) -> str:
+        """:meth:`to_text` for a body with one line ending: edit a copy, join once."""
+        sdp = self.sdp
+        pieces: list[str | None] = list(sdp.lines)
+        for index, line in self._replace.items():
+            pieces[index] = line
+        for index in self._delete:
+            pieces[index] = None
+        head = ""
+        for index, extras in self._after.items():
+            block = eol.join(extras)
+            if index < 0:
+                head = block
+                continue
+            current = pieces[index]
+            pieces[index] = block if current is None else current + eol + block
+        kept = [piece for piece in pieces if piece is not None]
+        if head:
+            kept.insert(0, head)
+        if not kept:
+            return ""
+        # Every line keeps the ending; a body that ended without one still does.
+        return eol.join(kept) + (eol if sdp.eols[-1] else "")
+
+
+def _raise_syntax_error(text: str) -> NoReturn:
+    """Raise the :class:`SDPSyntaxError` that says why *text* is not an SDP body."""
+    bad = _BAD_LINE_RE.search(text)
+    if bad is not None:
+        start = bad.start()
+        end = text.find(_LF, start)
+        part = text[start:] if end < 0 else text[start:end].removesuffix("\r")
+        raise SDPSyntaxError(
+            f"expected '<type>=<value>', got {part[:40]!r}", line=text.count(_LF, 0, start) + 1
+        )
+    lines = text.split(_LF)
+    first = next((i for i, line in enumerate(lines) if line.removesuffix("\r")), None)
+    if first is None:
+        raise SDPSyntaxError("empty SDP body")
+    raise SDPSyntaxError("the first line must be v=", line=first + 1)
+
+
+def _split_mixed(text: str) -> tuple[list[str], list[str]]:
+    """Lines and per-line endings of a body that mixes CRLF and LF."""
+    parts = text.split(_LF)
+    last = parts.pop()
+    lines: list[str] = []
+    eols: list[str] = []
+    for part in parts:
+        if part.endswith("\r"):
+            lines.append(part[:-1])
+            eols.append(_CRLF)
+        else:
+            lines.append(part)
+            eols.append(_LF)
+    if last:
+        lines.append(last)
+        eols.append("")
+    return lines, eols
 
 
 def _check_line(line: str) -> None:

@@ -160,6 +160,20 @@ def test_a_body_without_media_is_all_session() -> None:
     assert list(sdp.section_range(None)) == [0, 1]
 
 
+def test_carriage_returns_that_do_not_end_a_line_are_content() -> None:
+    text = "v=0\r\ns=odd\rtitle\r\ni=last line ends in CR\r"
+    sdp = parse(text)
+    assert sdp.lines == ("v=0", "s=odd\rtitle", "i=last line ends in CR\r")
+    assert sdp.eols == ("\r\n", "\r\n", "")
+    assert sdp.to_text() == text
+
+
+def test_a_single_unterminated_line_edits_with_crlf() -> None:
+    editor = SDPEditor(parse("v=0"))
+    editor.insert_after(0, "s=-")
+    assert editor.to_text() == "v=0\r\ns=-"
+
+
 # -- refusals ---------------------------------------------------------------------------
 
 
@@ -180,6 +194,10 @@ def test_a_body_without_media_is_all_session() -> None:
         ("v=0\r\nm=message 9/0 TCP/MSRP *\r\n", 2),
         ("v=0\r\nm=message 9\r\n", 2),
         ("v=0\r\nm=message  9 TCP/MSRP *\r\n", 2),
+        ("v=0\r\ns=-\r\n\r", 3),  # a lone CR at the very end is not an empty line
+        ("\rv=0\r\n", 1),
+        ("v=0\r\n\r\rs=-\r\n", 2),
+        ("v=0\r\nm=message 9 TCP/MSRP *\r", 2),
     ],
 )
 def test_bad_lines_are_400_with_the_line_number(text: str, line: int) -> None:
