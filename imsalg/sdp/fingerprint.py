@@ -89,7 +89,7 @@ class Fingerprint:
     @property
     def hex(self) -> str:
         """Upper-case hex pairs joined by colons."""
-        return ":".join(f"{octet:02X}" for octet in self.digest)
+        return self.digest.hex(":").upper()
 
     @property
     def usable(self) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from imsalg.agw.certs import StreamCertificate, mint_certificate
 from imsalg.sdp.fingerprint import (
@@ -161,3 +163,28 @@ def test_a_truncated_digest_never_matches(certificate: StreamCertificate) -> Non
     assert not Fingerprint("sha-256", digest[:-1] + bytes([digest[-1] ^ 1])).matches(
         certificate.der
     )
+
+
+@given(
+    st.sampled_from(sorted(SUPPORTED_HASHES)).flatmap(
+        lambda name: st.tuples(
+            st.just(name),
+            st.binary(
+                min_size=hashlib.new(SUPPORTED_HASHES[name]).digest_size,
+                max_size=hashlib.new(SUPPORTED_HASHES[name]).digest_size,
+            ),
+            st.booleans(),
+        )
+    )
+)
+def test_format_then_parse_is_the_identity(case: tuple[str, bytes, bool]) -> None:
+    name, digest, lower = case
+    text = (
+        name.upper()
+        + " "
+        + ":".join(f"{octet:02x}" if lower else f"{octet:02X}" for octet in digest)
+    )
+    fp = Fingerprint.parse(text)
+    assert fp == Fingerprint(name, digest)
+    assert fp.format() == name + " " + ":".join(f"{octet:02X}" for octet in digest)
+    assert Fingerprint.parse(fp.format()) == fp
