@@ -51,6 +51,7 @@ FORBIDDEN_IMPORTS: Final[tuple[tuple[str, str], ...]] = (
     ("imsalg.agw", "dependency direction: the AGW depends on the core, not the reverse"),
     ("imsalg.cli", "dependency direction: the CLI depends on the core, not the reverse"),
     ("imsalg.drivers", "dependency direction: drivers depend on the core, not the reverse"),
+    ("imsalg.transport", "dependency direction: H.248 over UDP/TCP (asyncio) is I/O on top"),
     ("imsalg.demo", "dependency direction: the demo depends on the core, not the reverse"),
     ("imsalg.__main__", "dependency direction: the entry point depends on the core"),
 )
@@ -227,6 +228,7 @@ def test_only_the_adapter_imports_sdp_transform(path: Path) -> None:
         ("from imsalg import cli", "imsalg.alg.x", "imports imsalg.cli"),
         ("from .. import drivers", "imsalg.alg.x", "imports imsalg.drivers"),
         ("import imsalg.agw.relay", "imsalg.h248.x", "imports imsalg.agw.relay"),
+        ("from ..transport import locate", "imsalg.h248.x", "imports imsalg.transport.locate"),
         ("def f():\n    import subprocess", "imsalg.sdp.x", "imports subprocess"),
         ("import datetime\nx = datetime.datetime.now()", "imsalg.alg.x", "datetime.now()"),
         ("from datetime import date\nx = date.today()", "imsalg.alg.x", "date.today()"),

@@ -174,6 +174,31 @@ def test_a_single_unterminated_line_edits_with_crlf() -> None:
     assert editor.to_text() == "v=0\r\ns=-"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v=0\r\ns=-\nm=message 9 TCP/MSRP *\r\na=setup:active\n",
+        "v=0\r\ns=-\r\nm=message 9 TCP/MSRP *\r\na=setup:active",
+        "v=0\ns=-\nm=message 9 TCP/MSRP *\na=setup:active\n",
+    ],
+)
+def test_a_description_built_from_lines_behaves_like_a_parsed_one(text: str) -> None:
+    parsed = parse(text)
+    built = SessionDescription(parsed.lines, parsed.eols)
+    assert built.media_starts == parsed.media_starts
+    assert built.to_text() == text
+    assert built.uniform_eol == parsed.uniform_eol
+    outputs = set()
+    for sdp in (parsed, built):
+        editor = SDPEditor(sdp)
+        editor.replace(3, "a=setup:passive")
+        editor.insert_after(2, "c=IN IP4 192.0.2.1")
+        editor.insert_after(3, "a=x")
+        editor.delete(1)
+        outputs.add(editor.to_text())
+    assert len(outputs) == 1
+
+
 # -- refusals ---------------------------------------------------------------------------
 
 
