@@ -26,6 +26,7 @@ exactly once per transaction; without one they are answered with error 501.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import socket
 from collections.abc import Iterable, Sequence
@@ -148,7 +149,8 @@ class H248Client:
         for target in list(self._targets):
             try:
                 reply = await self._attempt(actions, target)
-            except (GatewayTimeout, OSError, TimeoutError) as exc:
+            # asyncio.TimeoutError is not the builtin TimeoutError before Python 3.11.
+            except (GatewayTimeout, OSError, asyncio.TimeoutError) as exc:
                 failures.append(f"{target[0]}:{target[1]}: {exc}")
                 continue
             self._prefer(target)

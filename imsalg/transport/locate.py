@@ -74,12 +74,16 @@ def order_srv(records: Sequence[SRVRecord], rng: random.Random) -> list[SRVRecor
 
     Lowest priority first. Within one priority, repeatedly: put the remaining records in
     a list with those of weight 0 first, draw ``r`` uniformly in ``0..sum of weights``
-    (inclusive), take the first record whose running weight sum is ``>= r``.
+    (inclusive), take the first record whose running weight sum is ``>= r``. The list
+    starts sorted (weight 0 first, then by target and port), so the result depends only
+    on the records and *rng*, not on the order the DNS server returned them in.
     """
     ordered: list[SRVRecord] = []
     for priority in sorted({record.priority for record in records}):
-        remaining = [r for r in records if r.priority == priority and r.weight == 0]
-        remaining += [r for r in records if r.priority == priority and r.weight != 0]
+        remaining = sorted(
+            (r for r in records if r.priority == priority),
+            key=lambda r: (r.weight != 0, r.target, r.port, r.weight),
+        )
         while remaining:
             pick = rng.randint(0, sum(record.weight for record in remaining))
             running = 0

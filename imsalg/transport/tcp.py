@@ -228,7 +228,7 @@ class TCPEndpoint:
         return address
 
     async def connect(self, peer: Address, *, timeout: float = 5.0) -> None:
-        """Open a connection to *peer* unless one is open; raises ``OSError``/``TimeoutError``."""
+        """Open a connection to *peer* unless one is open; ``OSError`` or a timeout if not."""
         if peer in self._connections:
             return
         loop = asyncio.get_running_loop()
