@@ -27,6 +27,7 @@ exactly once per transaction; without one they are answered with error 501.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
 import socket
 from collections.abc import Iterable, Sequence
@@ -95,7 +96,8 @@ class H248Client:
                 destination, transport=transport, resolver=resolver, rng=rng, service=service
             )
         else:
-            targets = [(host, port) for host, port in destination]
+            # Canonical IP text, as asyncio reports peers (ValueError for a name here).
+            targets = [(str(ipaddress.ip_address(host)), port) for host, port in destination]
         if not targets:
             raise GatewayUnreachable("no address to send H.248 transactions to")
         udp: UDPEndpoint | None = None

@@ -96,7 +96,11 @@ def order_srv(records: Sequence[SRVRecord], rng: random.Random) -> list[SRVRecor
 
 
 def parse_destination(destination: str) -> tuple[str, int | None, bool]:
-    """``(host, port or None, host is an IP literal)`` of a destination string."""
+    """``(host, port or None, host is an IP literal)`` of a destination string.
+
+    IP literals come back in their canonical text form (``2001:db8::2``), the form asyncio
+    reports peers in, so addresses compare equal whichever way they were written.
+    """
     text = destination.strip()
     if not text:
         raise ValueError("empty destination")
@@ -107,11 +111,9 @@ def parse_destination(destination: str) -> tuple[str, int | None, bool]:
             raise ValueError(f"malformed destination {destination!r}")
         if rest:
             port = _port(rest[1:], destination)
-        ipaddress.IPv6Address(host)
-        return host, port, True
+        return str(ipaddress.IPv6Address(host)), port, True
     if text.count(":") > 1:  # a bare IPv6 literal
-        ipaddress.IPv6Address(text)
-        return text, None, True
+        return str(ipaddress.IPv6Address(text)), None, True
     host, colon, port_text = text.partition(":")
     if colon:
         port = _port(port_text, destination)

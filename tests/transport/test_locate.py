@@ -60,6 +60,7 @@ def test_the_order_the_dns_returned_does_not_matter() -> None:
         ("[2001:db8::2]", ("2001:db8::2", None, True)),
         ("[2001:db8::2]:2950", ("2001:db8::2", 2950, True)),
         ("2001:db8::2", ("2001:db8::2", None, True)),
+        ("[2001:DB8:0::2]:1", ("2001:db8::2", 1, True)),
         ("agw.example.net", ("agw.example.net", None, False)),
         ("agw.example.net.", ("agw.example.net", None, False)),
         ("agw.example.net:2950", ("agw.example.net", 2950, False)),

@@ -332,3 +332,36 @@ async def test_imm_ack_required_frees_the_agw_reply_cache() -> None:
         responder = agw.udp.driver.endpoint.responder
         await settle(lambda: responder.cached_reply(alg_address, reply.transaction_id) is None)
         assert responder.remembers(alg_address, reply.transaction_id)
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback on this machine")
+@asynctest
+async def test_ipv6_and_ipv4_targets_each_get_their_own_socket() -> None:
+    handler = CountingHandler()
+    silent = SilentUDP()
+    try:
+        async with await H248Server.start(
+            handler, mid=AGW_MID, host="::1", port=0, timers=FAST
+        ) as agw:
+            host, port = agw.addresses["udp"]
+            assert host == "::1"
+            async with await H248Client.create(
+                [silent.address, ("0:0::1", port)], mid=ALG_MID, timers=FAST
+            ) as alg:
+                assert alg.targets == [silent.address, ("::1", port)]
+                assert isinstance(alg.endpoint, UDPEndpoint)
+                assert [h for h, _ in alg.endpoint.local_addresses] == ["0.0.0.0", "::"]
+                reply = await alg.request(ACTIONS)
+        assert silent.received()
+        assert handler.executions() == {reply.transaction_id: 1}
+    finally:
+        silent.close()
