@@ -100,3 +100,11 @@ def test_coerce_number_is_sdp_transforms_rule(text: str, value: object) -> None:
     assert type(coerce_number(text)) is type(value)
     # The same thing sdp-transform does to a free-text field such as s=.
     assert sdp_transform.parse(f"v=0\r\ns={text}\r\n")["name"] == value
+
+
+def test_documented_text_losses_of_sdp_transform() -> None:
+    # Free text holding U+2028 or a form feed is cut; k= lines vanish; CRLF everywhere.
+    text = "v=0\ns=a\u2028b\ni=x\x0cy\nk=clear:abc\nt=0 0\n"
+    written = from_transform_dict(to_transform_dict(text))
+    assert written == "v=0\r\ns=a\r\ni=x\r\nt=0 0\r\n"
+    assert SessionDescription.parse(text).to_text() == text  # while ours keeps every byte
