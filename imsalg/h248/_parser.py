@@ -1,0 +1,1585 @@
+"""Decoder: H.248.1 Annex B text → :class:`~imsalg.h248.model.Message`.
+
+A hand-written recursive-descent parser over a token list. The whole text is split into
+tokens by one precompiled regular expression (:data:`~imsalg.h248._lexical.TOKEN_RE`) in a
+single ``findall`` call, so no Python loop walks characters; Local/Remote descriptors come
+out of the scanner as one token each, so SDP is never tokenised. Each grammar rule is a
+function ``(tokens, index) -> (value, next index)`` that knows which keywords are legal
+where (Annex B.2 note 2: "Add" is a keyword or a NAME depending on the context).
+
+Errors raise the private :class:`_Fail` with the index of the offending token; the public
+wrapper turns it into :class:`~imsalg.errors.H248SyntaxError` with the line and column of
+that token, found by scanning the text once more (only on the error path).
+
+Rules kept here (all from H.248.1 Annex B.2): keywords in either form and any case;
+descriptors that may appear once per command appear at most once; values are SafeChars
+runs or quoted strings; identifiers are ``UINT32``/``UINT16`` where the grammar says so.
+Constructs the model does not carry (segmented replies, individual audit descriptors,
+context-attribute audit selection, regulated notify with embedded descriptors, context
+lists, Modem) are refused with an error that says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final, NoReturn, TypeVar
+
+from imsalg.errors import H248SyntaxError
+from imsalg.h248 import _vocabulary as vocabulary
+from imsalg.h248 import model as m
+from imsalg.h248._lexical import (
+    OCTET_TOKEN_RE,
+    SAFE_CHARS,
+    TIMESTAMP_RE,
+    TOKEN_RE,
+    is_ip_address,
+    line_column,
+    unescape_octets,
+)
+from imsalg.h248.tokens import KEYWORDS, Token
+
+__all__ = ["decode_text"]
+
+_T = TypeVar("_T")
+_Tokens = list[str]
+_Parser = Callable[[_Tokens, int], tuple[Any, int]]
+_KW: Final = KEYWORDS.get
+_UINT32: Final = 0xFFFFFFFF
+_UINT16: Final = 0xFFFF
+_PADDING: Final = ("", "", "")
+# MegacopToken SLASH Version; Version = 1*2(DIGIT)
+_VERSION_RE: Final = re.compile(r"(?i:megaco|!)/([0-9]{1,2})\Z")
+# domainName = "<" (ALPHA / DIGIT) *63(ALPHA / DIGIT / "-" / ".") ">"
+_DOMAIN_NAME_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,63}\Z")
+_HEX_RE: Final = re.compile(r"[0-9A-Fa-f]+\Z")
+_LOCAL_SPELLINGS: Final = frozenset({"local", "l"})
+
+
+class _Fail(Exception):
+    """Internal: a syntax error at token *index* (plus *offset* characters into it)."""
+
+    def __init__(self, index: int, detail: str, offset: int = 0) -> None:
+        super().__init__(detail)
+        self.index = index
+        self.detail = detail
+        self.offset = offset
+
+
+def decode_text(text: str) -> m.Message:
+    """Parse one message; raises :class:`H248SyntaxError` and nothing else for bad input."""
+    tokens = TOKEN_RE.findall(text)
+    # The scanner ends the list with one empty token; more of them let every rule look a
+    # few tokens ahead without bounds checks.
+    tokens += _PADDING
+    try:
+        message, index = _message(tokens, 0)
+        if tokens[index]:
+            raise _Fail(index, f"unexpected {_show(tokens[index])} after the message")
+    except _Fail as fail:
+        line, column = _where(text, fail.index, fail.offset)
+        raise H248SyntaxError(fail.detail, line=line, column=column) from None
+    except ValueError as exc:
+        # Safety net: a value the parser let through but a model converter refuses.
+        raise H248SyntaxError(f"invalid message: {exc}", line=1, column=1) from None
+    return message
+
+
+def _where(text: str, index: int, offset: int) -> tuple[int, int]:
+    for number, match in enumerate(TOKEN_RE.finditer(text)):
+        if number == index:
+            return line_column(text, match.start(1) + offset)
+    return line_column(text, len(text))
+
+
+def _show(token: str) -> str:
+    if not token:
+        return "end of message"
+    if len(token) > 40:
+        token = token[:37] + "..."
+    return repr(token)
+
+
+def _fail(tokens: _Tokens, index: int, expected: str) -> NoReturn:
+    raise _Fail(index, f"expected {expected}, got {_show(tokens[index])}")
+
+
+def _twice(tokens: _Tokens, index: int) -> NoReturn:
+    # Annex B.2: each of these appears at most once in its place.
+    raise _Fail(index, f"{tokens[index]} appears twice")
+
+
+def _expect(tokens: _Tokens, index: int, char: str) -> int:
+    if tokens[index] != char:
+        _fail(tokens, index, repr(char))
+    return index + 1
+
+
+def _separator(tokens: _Tokens, index: int) -> tuple[bool, int]:
+    """After one item of ``LBRKT item *(COMMA item) RBRKT``: (more items?, next index)."""
+    token = tokens[index]
+    if token == ",":
+        return True, index + 1
+    if token == "}":
+        return False, index + 1
+    _fail(tokens, index, "',' or '}'")
+
+
+def _list(
+    tokens: _Tokens, index: int, item: Callable[[_Tokens, int], tuple[_T, int]]
+) -> tuple[list[_T], int]:
+    """``LBRKT item *(COMMA item) RBRKT`` (the opening brace at *index*)."""
+    index = _expect(tokens, index, "{")
+    items: list[_T] = []
+    more = True
+    while more:
+        value, index = item(tokens, index)
+        items.append(value)
+        more, index = _separator(tokens, index)
+    return items, index
+
+
+def _optional_list(
+    tokens: _Tokens, index: int, item: Callable[[_Tokens, int], tuple[_T, int]]
+) -> tuple[tuple[_T, ...], int]:
+    """``[LBRKT item *(COMMA item) RBRKT]``: no brace is an empty tuple."""
+    if tokens[index] != "{":
+        return (), index
+    items, index = _list(tokens, index, item)
+    return tuple(items), index
+
+
+def _token_value(tokens: _Tokens, index: int, table: Mapping[Token, _T], expected: str) -> _T:
+    """The model value a keyword token at *index* stands for."""
+    kw = _KW(tokens[index].lower())
+    value = table.get(kw) if kw is not None else None
+    if value is None:
+        _fail(tokens, index, expected)
+    return value
+
+
+def _assigned(tokens: _Tokens, index: int, table: Mapping[Token, _T], expected: str) -> _T:
+    """``Keyword EQUAL token`` with the keyword at *index*: the token's value."""
+    if tokens[index + 1] != "=":
+        _fail(tokens, index + 1, "'='")
+    return _token_value(tokens, index + 2, table, expected)
+
+
+# -- lexical items ------------------------------------------------------------------------
+
+
+def _safe(tokens: _Tokens, index: int, what: str) -> str:
+    """A run of SafeChars (a NAME, pathNAME or other identifier)."""
+    token = tokens[index]
+    if token[:1] not in SAFE_CHARS:
+        _fail(tokens, index, what)
+    if "{" in token:
+        # The scanner took "L {" / "R {" as the start of a Local/Remote descriptor.
+        raise _Fail(
+            index,
+            f"{what} {token[: token.index('{')].strip()!r} followed by '{{' is spelled like "
+            "the Local/Remote token (not supported)",
+        )
+    return token
+
+
+def _pkgd_name(tokens: _Tokens, index: int, what: str) -> str:
+    """pkgdName = (PackageName / "*") SLASH (ItemID / "*")."""
+    token = tokens[index]
+    if token[:1] in SAFE_CHARS and "/" in token and "{" not in token:
+        return token
+    _fail(tokens, index, what)
+
+
+def _uint(tokens: _Tokens, index: int, limit: int, what: str) -> int:
+    token = tokens[index]
+    # UINT16 = 1*5(DIGIT); UINT32 = 1*10(DIGIT)
+    if token.isdigit() and len(token) <= 10:
+        value = int(token)
+        if value <= limit:
+            return value
+    _fail(tokens, index, what)
+
+
+def _quoted(tokens: _Tokens, index: int) -> str:
+    """The text of a quotedString token (the scanner yields a lone '"' when it is open)."""
+    token = tokens[index]
+    if len(token) < 2:
+        raise _Fail(index, "quoted string not closed (or it holds a control character)")
+    return token[1:-1]
+
+
+def _value(tokens: _Tokens, index: int) -> str:
+    """VALUE = quotedString / 1*(SafeChar)."""
+    token = tokens[index]
+    first = token[:1]
+    if first == '"':
+        return _quoted(tokens, index)
+    if first in SAFE_CHARS and "{" not in token:
+        return token
+    _fail(tokens, index, "a value")
+
+
+def _value_item(tokens: _Tokens, index: int) -> tuple[str, int]:
+    return _value(tokens, index), index + 1
+
+
+def _request_id(tokens: _Tokens, index: int) -> m.RequestID:
+    """RequestID = UINT32 / "*"."""
+    if tokens[index] == "*":
+        return "*"
+    return _uint(tokens, index, _UINT32, "a request ID")
+
+
+def _on_off(tokens: _Tokens, index: int) -> bool:
+    return _token_value(tokens, index, _ON_OFF, "ON or OFF")
+
+
+_ON_OFF: Final = {Token.ON: True, Token.OFF: False}
+_RELATIONS: Final = {"#": m.Relation.NOT_EQUAL, "<": m.Relation.LESS, ">": m.Relation.GREATER}
+
+
+def _parm_value(tokens: _Tokens, index: int, name: str) -> tuple[m.PropertyParm, int]:
+    """parmValue = (EQUAL alternativeValue) / (INEQUAL VALUE) / (LESSER VALUE) /
+    (GREATER VALUE); alternativeValue = VALUE / LSBRKT VALUE *(COMMA VALUE) RSBRKT /
+    LSBRKT VALUE COLON VALUE RSBRKT / LBRKT VALUE *(COMMA VALUE) RBRKT."""
+    op = tokens[index]
+    index += 1
+    if op == "=":
+        token = tokens[index]
+        if token == "[":
+            first = _value(tokens, index + 1)
+            index += 2
+            if tokens[index] == ":":
+                last = _value(tokens, index + 1)
+                index = _expect(tokens, index + 2, "]")
+                form = m.ValueForm.RANGE
+                return m.PropertyParm(name=name, values=(first, last), form=form), index
+            values = [first]
+            while tokens[index] == ",":
+                values.append(_value(tokens, index + 1))
+                index += 2
+            index = _expect(tokens, index, "]")
+            return m.PropertyParm(name=name, values=tuple(values), form=m.ValueForm.LIST), index
+        if token == "{":
+            values, index = _list(tokens, index, _value_item)
+            return m.PropertyParm(name=name, values=tuple(values), form=m.ValueForm.CHOICE), index
+        return m.PropertyParm(name=name, values=(_value(tokens, index),)), index + 1
+    relation = _RELATIONS.get(op)
+    if relation is None:
+        _fail(tokens, index - 1, "'=', '#', '<' or '>'")
+    value = _value(tokens, index)
+    return m.PropertyParm(name=name, values=(value,), relation=relation), index + 1
+
+
+def _property(tokens: _Tokens, index: int) -> tuple[m.PropertyParm, int]:
+    """propertyParm = pkgdName parmValue."""
+    name = _pkgd_name(tokens, index, "a package property (pkg/name)")
+    return _parm_value(tokens, index + 1, name)
+
+
+def _parameter(tokens: _Tokens, index: int, what: str) -> tuple[m.PropertyParm, int]:
+    """eventOther / sigOther = NAME parmValue."""
+    return _parm_value(tokens, index + 1, _safe(tokens, index, what))
+
+
+def _termination(tokens: _Tokens, index: int) -> tuple[str, int]:
+    """TerminationID = "ROOT" / pathNAME / "$" / "*"."""
+    return _safe(tokens, index, "a termination ID"), index + 1
+
+
+def _termination_list(tokens: _Tokens, index: int) -> tuple[tuple[str, ...], int]:
+    """termIDList = TerminationID / LSBRKT TerminationID *(COMMA TerminationID) RSBRKT."""
+    if tokens[index] != "[":
+        return (_safe(tokens, index, "a termination ID"),), index + 1
+    ids = [_safe(tokens, index + 1, "a termination ID")]
+    index += 2
+    while tokens[index] == ",":
+        ids.append(_safe(tokens, index + 1, "a termination ID"))
+        index += 2
+    return tuple(ids), _expect(tokens, index, "]")
+
+
+def _stream_id(tokens: _Tokens, index: int) -> int:
+    return _uint(tokens, index, _UINT16, "a stream ID")
+
+
+# -- message ------------------------------------------------------------------------------
+
+
+def _message(tokens: _Tokens, index: int) -> tuple[m.Message, int]:
+    """megacoMessage = LWSP [authenticationHeader SEP] message;
+    message = MegacopToken SLASH Version SEP mId SEP messageBody."""
+    authentication = None
+    if _KW(tokens[0].lower()) is Token.AUTHENTICATION:
+        authentication, index = _authentication(tokens, 1)
+    match = _VERSION_RE.match(tokens[index])
+    if match is None:
+        _fail(tokens, index, "'MEGACO/<version>' or '!/<version>'")
+    version = int(match[1])
+    mid, index = _mid(tokens, index + 1)
+    if _KW(tokens[index].lower()) is Token.ERROR:
+        # messageBody = errorDescriptor / transactionList
+        error, index = _error(tokens, index + 1)
+        return m.Message(
+            mid=mid, version=version, error=error, authentication=authentication
+        ), index
+    transactions: list[m.Transaction] = []
+    while True:
+        transaction, index = _transaction(tokens, index)
+        transactions.append(transaction)
+        if not tokens[index]:
+            break
+    return m.Message(
+        mid=mid,
+        version=version,
+        transactions=tuple(transactions),
+        authentication=authentication,
+    ), index
+
+
+def _authentication(tokens: _Tokens, index: int) -> tuple[m.AuthenticationHeader, int]:
+    """AuthToken EQUAL SecurityParmIndex COLON SequenceNum COLON AuthData (each "0x" HEX)."""
+    index = _expect(tokens, index, "=")
+    spi = _hex(tokens, index, 8, 8, "a security parameter index (0x + 8 hex digits)")
+    index = _expect(tokens, index + 1, ":")
+    sequence = _hex(tokens, index, 8, 8, "a sequence number (0x + 8 hex digits)")
+    index = _expect(tokens, index + 1, ":")
+    data = _hex(tokens, index, 24, 64, "authentication data (0x + 24 to 64 hex digits)")
+    if len(data) % 2:
+        raise _Fail(index, "authentication data must be whole octets")
+    return m.AuthenticationHeader(
+        spi=int(spi, 16), sequence=int(sequence, 16), data=bytes.fromhex(data)
+    ), index + 1
+
+
+def _hex(tokens: _Tokens, index: int, least: int, most: int, what: str) -> str:
+    token = tokens[index]
+    digits = token[2:]
+    if token[:2].lower() == "0x" and least <= len(digits) <= most and _HEX_RE.match(digits):
+        return digits
+    _fail(tokens, index, what)
+
+
+def _mid(tokens: _Tokens, index: int) -> tuple[m.MId, int]:
+    """mId = domainAddress / domainName / deviceName / mtpAddress."""
+    token = tokens[index]
+    if token == "[":
+        # domainAddress = "[" (IPv4address / IPv6address) "]" [":" portNumber]
+        end = index + 1
+        while tokens[end] == ":" or tokens[end][:1] in _ADDRESS_CHARS:
+            end += 1
+        address = "".join(tokens[index + 1 : end])
+        if not is_ip_address(address):
+            raise _Fail(index + 1, f"{address!r} is not an IPv4 or IPv6 address")
+        index = _expect(tokens, end, "]")
+        port, index = _port(tokens, index)
+        return m.DomainAddress(address=address, port=port), index
+    if token == "<":
+        name = tokens[index + 1]
+        if _DOMAIN_NAME_RE.match(name) is None:
+            _fail(tokens, index + 1, "a domain name")
+        index = _expect(tokens, index + 2, ">")
+        port, index = _port(tokens, index)
+        return m.DomainName(name=name, port=port), index
+    kw = _KW(token.lower())
+    if kw is Token.MTP and tokens[index + 1] == "{":
+        # mtpAddress = MTPToken LBRKT 4*8 (HEXDIG) RBRKT
+        address = tokens[index + 2]
+        if not 4 <= len(address) <= 8 or _HEX_RE.match(address) is None:
+            _fail(tokens, index + 2, "an MTP address (4 to 8 hex digits)")
+        return m.MTPAddress(address=address), _expect(tokens, index + 3, "}")
+    if kw in _BODY_START:
+        _fail(tokens, index, "a message identifier (mId)")
+    return m.DeviceName(name=_safe(tokens, index, "a message identifier (mId)")), index + 1
+
+
+_ADDRESS_CHARS: Final = frozenset("0123456789abcdefABCDEF.")
+_BODY_START: Final = frozenset(
+    {Token.TRANSACTION, Token.REPLY, Token.PENDING, Token.RESPONSE_ACK, Token.ERROR}
+)
+
+
+def _port(tokens: _Tokens, index: int) -> tuple[int | None, int]:
+    if tokens[index] != ":":
+        return None, index
+    return _uint(tokens, index + 1, _UINT16, "a port number"), index + 2
+
+
+# -- transactions -------------------------------------------------------------------------
+
+
+def _transaction(tokens: _Tokens, index: int) -> tuple[m.Transaction, int]:
+    kw = _KW(tokens[index].lower())
+    if kw is Token.TRANSACTION:
+        # transactionRequest = TransToken EQUAL TransactionID LBRKT actionRequest
+        #                      *(COMMA actionRequest) RBRKT
+        index = _expect(tokens, index + 1, "=")
+        tid = _uint(tokens, index, _UINT32, "a transaction ID")
+        actions, index = _list(tokens, index + 1, _action_request)
+        return m.TransactionRequest(transaction_id=tid, actions=tuple(actions)), index
+    if kw is Token.REPLY:
+        return _transaction_reply(tokens, index + 1)
+    if kw is Token.PENDING:
+        # transactionPending = PendingToken EQUAL TransactionID LBRKT RBRKT
+        index = _expect(tokens, index + 1, "=")
+        tid = _uint(tokens, index, _UINT32, "a transaction ID")
+        index = _expect(tokens, index + 1, "{")
+        return m.TransactionPending(transaction_id=tid), _expect(tokens, index, "}")
+    if kw is Token.RESPONSE_ACK:
+        # transactionResponseAck = ResponseAckToken LBRKT transactionAck
+        #                          *(COMMA transactionAck) RBRKT
+        acks, index = _list(tokens, index + 1, _transaction_ack)
+        return m.TransactionResponseAck(acks=tuple(acks)), index
+    if kw is Token.MESSAGE_SEGMENT:
+        raise _Fail(index, "segment replies (H.248.1 v3 segmentation) are not supported")
+    _fail(tokens, index, "Transaction, Reply, Pending or TransactionResponseAck")
+
+
+def _transaction_ack(tokens: _Tokens, index: int) -> tuple[m.TransactionAck, int]:
+    """transactionAck = TransactionID / (TransactionID "-" TransactionID)."""
+    first, dash, last = tokens[index].partition("-")
+    if first.isdigit() and len(first) <= 10 and int(first) <= _UINT32:
+        if not dash:
+            return m.TransactionAck(first=int(first)), index + 1
+        if last.isdigit() and len(last) <= 10 and int(last) <= _UINT32:
+            return m.TransactionAck(first=int(first), last=int(last)), index + 1
+    _fail(tokens, index, "a transaction ID or a range 'first-last'")
+
+
+def _transaction_reply(tokens: _Tokens, index: int) -> tuple[m.TransactionReply, int]:
+    """transactionReply = ReplyToken EQUAL TransactionID LBRKT [ImmAckRequiredToken COMMA]
+    (errorDescriptor / actionReplyList) RBRKT."""
+    index = _expect(tokens, index, "=")
+    if "/" in tokens[index]:
+        raise _Fail(index, "segmented replies (H.248.1 v3 segmentation) are not supported")
+    tid = _uint(tokens, index, _UINT32, "a transaction ID")
+    index = _expect(tokens, index + 1, "{")
+    imm_ack = False
+    kw = _KW(tokens[index].lower())
+    if kw is Token.IMM_ACK_REQUIRED:
+        imm_ack = True
+        index = _expect(tokens, index + 1, ",")
+        kw = _KW(tokens[index].lower())
+    if kw is Token.ERROR:
+        error, index = _error(tokens, index + 1)
+        return m.TransactionReply(
+            transaction_id=tid, error=error, imm_ack_required=imm_ack
+        ), _expect(tokens, index, "}")
+    actions = []
+    more = True
+    while more:
+        action, index = _action_reply(tokens, index)
+        actions.append(action)
+        more, index = _separator(tokens, index)
+    return m.TransactionReply(
+        transaction_id=tid, actions=tuple(actions), imm_ack_required=imm_ack
+    ), index
+
+
+def _context_id(tokens: _Tokens, index: int) -> m.ContextID:
+    """ContextID = (UINT32 / "*" / "-" / "$")."""
+    token = tokens[index]
+    if token in ("$", "*", "-"):
+        return token
+    return _uint(tokens, index, _UINT32, "a context ID")
+
+
+# -- actions ------------------------------------------------------------------------------
+
+
+class _ContextBuilder:
+    """Collects contextProperty items (each at most once)."""
+
+    __slots__ = ("attributes", "emergency", "ieps", "priority", "seen", "topology")
+
+    def __init__(self) -> None:
+        self.priority: int | None = None
+        self.emergency: bool | None = None
+        self.ieps: bool | None = None
+        self.topology: tuple[m.TopologyTriple, ...] = ()
+        self.attributes: tuple[m.PropertyParm, ...] = ()
+        self.seen: set[Token] = set()
+
+    def take(self, kw: Token, tokens: _Tokens, index: int) -> int:
+        """Parse the context property starting with *kw* (one of _CONTEXT_PROPERTIES)."""
+        if kw is Token.EMERGENCY_OFF:
+            kw = Token.EMERGENCY
+        if kw in self.seen:
+            _twice(tokens, index)
+        self.seen.add(kw)
+        if kw is Token.PRIORITY:
+            # priority = PriorityToken EQUAL UINT16
+            index = _expect(tokens, index + 1, "=")
+            self.priority = _uint(tokens, index, _UINT16, "a priority")
+            return index + 1
+        if kw is Token.EMERGENCY:
+            self.emergency = _KW(tokens[index].lower()) is Token.EMERGENCY
+            return index + 1
+        if kw is Token.IEPS_CALL:
+            # iepsValue = IEPSToken EQUAL ("ON" / "OFF")
+            self.ieps = _assigned(tokens, index, _ON_OFF, "ON or OFF")
+            return index + 3
+        if kw is Token.TOPOLOGY:
+            self.topology, index = _topology(tokens, index + 1)
+            return index
+        # contextAttrDescriptor = ContextAttrToken LBRKT (propertyParm
+        #                         *(COMMA propertyParm) / contextIdList) RBRKT
+        if _KW(tokens[index + 2].lower()) is Token.CONTEXT_LIST:
+            raise _Fail(index + 2, "ContextList in ContextAttr is not supported")
+        attributes, index = _list(tokens, index + 1, _property)
+        self.attributes = tuple(attributes)
+        return index
+
+    def build(self) -> m.ContextProperties:
+        return m.ContextProperties(
+            priority=self.priority,
+            emergency=self.emergency,
+            ieps=self.ieps,
+            topology=self.topology,
+            attributes=self.attributes,
+        )
+
+
+_CONTEXT_PROPERTIES: Final = frozenset(
+    {
+        Token.PRIORITY,
+        Token.EMERGENCY,
+        Token.EMERGENCY_OFF,
+        Token.IEPS_CALL,
+        Token.TOPOLOGY,
+        Token.CONTEXT_ATTR,
+    }
+)
+
+
+def _topology(tokens: _Tokens, index: int) -> tuple[tuple[m.TopologyTriple, ...], int]:
+    """topologyDescriptor = TopologyToken LBRKT topologyTriple *(COMMA topologyTriple) RBRKT;
+    topologyTriple = terminationA COMMA terminationB COMMA topologyDirection
+    [COMMA eventStream]."""
+    index = _expect(tokens, index, "{")
+    triples = []
+    more = True
+    while more:
+        first = _safe(tokens, index, "a termination ID")
+        index = _expect(tokens, index + 1, ",")
+        second = _safe(tokens, index, "a termination ID")
+        index = _expect(tokens, index + 1, ",")
+        direction = _token_value(
+            tokens,
+            index,
+            vocabulary.TOPOLOGY_DIRECTIONS,
+            "a topology direction (Isolate, Oneway, Bothway, ...)",
+        )
+        index += 1
+        stream = None
+        if tokens[index] == "," and _KW(tokens[index + 1].lower()) is Token.STREAM:
+            index = _expect(tokens, index + 2, "=")
+            stream = _stream_id(tokens, index)
+            index += 1
+        triples.append(
+            m.TopologyTriple(
+                from_termination=first, to_termination=second, direction=direction, stream=stream
+            )
+        )
+        more, index = _separator(tokens, index)
+    return tuple(triples), index
+
+
+def _action_request(tokens: _Tokens, index: int) -> tuple[m.ActionRequest, int]:
+    """actionRequest = CtxToken EQUAL ContextID LBRKT ((contextRequest [COMMA
+    commandRequestList]) / commandRequestList) RBRKT."""
+    if _KW(tokens[index].lower()) is not Token.CONTEXT:
+        _fail(tokens, index, "Context")
+    index = _expect(tokens, index + 1, "=")
+    context_id = _context_id(tokens, index)
+    index = _expect(tokens, index + 1, "{")
+    context = None
+    audit = None
+    commands: list[m.Command] = []
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        if kw in _CONTEXT_PROPERTIES and not commands:
+            if context is None:
+                context = _ContextBuilder()
+            index = context.take(kw, tokens, index)
+        elif kw is Token.CONTEXT_AUDIT and not commands:
+            if audit is not None:
+                _twice(tokens, index)
+            audit, index = _context_audit(tokens, index + 1)
+        else:
+            command, index = _command(tokens, index)
+            commands.append(command)
+        more, index = _separator(tokens, index)
+    return m.ActionRequest(
+        context_id=context_id,
+        context=None if context is None else context.build(),
+        context_audit=audit,
+        commands=tuple(commands),
+    ), index
+
+
+def _context_audit(tokens: _Tokens, index: int) -> tuple[m.ContextAudit, int]:
+    """contextAudit = ContextAuditToken LBRKT contextAuditProperties RBRKT (no selectors)."""
+    index = _expect(tokens, index, "{")
+    flags: set[Token] = set()
+    properties: list[str] = []
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        if kw in _CONTEXT_AUDIT_FLAGS:
+            if tokens[index + 1] == "=":
+                raise _Fail(index, "context audit selection criteria are not supported")
+            flags.add(kw)
+        else:
+            properties.append(
+                _pkgd_name(tokens, index, "Topology, Emergency, Priority, IEPSCall or pkg/name")
+            )
+        more, index = _separator(tokens, index + 1)
+    return m.ContextAudit(
+        topology=Token.TOPOLOGY in flags,
+        emergency=Token.EMERGENCY in flags,
+        priority=Token.PRIORITY in flags,
+        ieps=Token.IEPS_CALL in flags,
+        properties=tuple(properties),
+    ), index
+
+
+_CONTEXT_AUDIT_FLAGS: Final = frozenset(
+    {Token.TOPOLOGY, Token.EMERGENCY, Token.PRIORITY, Token.IEPS_CALL}
+)
+
+
+def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
+    """actionReply = CtxToken EQUAL ContextID [LBRKT (errorDescriptor / commandReply /
+    (commandReply COMMA errorDescriptor)) RBRKT]."""
+    if _KW(tokens[index].lower()) is not Token.CONTEXT:
+        _fail(tokens, index, "Context")
+    index = _expect(tokens, index + 1, "=")
+    context_id = _context_id(tokens, index)
+    index += 1
+    if tokens[index] != "{":
+        return m.ActionReply(context_id=context_id), index
+    index += 1
+    context = None
+    replies: list[m.CommandReply] = []
+    error = None
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        if kw is Token.ERROR:
+            error, index = _error(tokens, index + 1)
+            index = _expect(tokens, index, "}")
+            break
+        if kw in _CONTEXT_PROPERTIES:
+            if context is None:
+                context = _ContextBuilder()
+            index = context.take(kw, tokens, index)
+        else:
+            reply, index = _command_reply(tokens, index, kw)
+            replies.append(reply)
+        more, index = _separator(tokens, index)
+    built = None if context is None else context.build()
+    return m.ActionReply(
+        context_id=context_id, context=built, replies=tuple(replies), error=error
+    ), index
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
+    """commandRequest with the optional ``O-`` and ``W-`` prefixes (Annex B.2
+    commandRequestList = ["O-"] ["W-"] commandRequest ...)."""
+    word = tokens[index].lower()
+    optional = wildcard = False
+    if word.startswith("o-"):
+        optional = True
+        word = word[2:]
+    if word.startswith("w-"):
+        wildcard = True
+        word = word[2:]
+    kw = _KW(word)
+    if kw is None or kw not in _COMMANDS:
+        _fail(
+            tokens,
+            index,
+            "a command (Add, Modify, Move, Subtract, AuditValue, AuditCapability, Notify, "
+            "ServiceChange) or a context property",
+        )
+    index = _expect(tokens, index + 1, "=")
+    terminations, index = _termination_list(tokens, index)
+    has_body = tokens[index] == "{"
+    if has_body:
+        index += 1
+    amm = _AMM_REQUESTS.get(kw)
+    if amm is not None:
+        # ammRequest = (AddToken / MoveToken / ModifyToken) EQUAL termIDList
+        #              [LBRKT ammParameter *(COMMA ammParameter) RBRKT]
+        fields: dict[str, Any] = {}
+        if has_body:
+            index = _descriptors(tokens, index, _AMM_PARAMETERS, fields)
+        return amm(
+            terminations=terminations, optional=optional, wildcard_reply=wildcard, **fields
+        ), index
+    audited = _AUDITED_REQUESTS.get(kw)
+    if audited is not None:
+        # subtractRequest / auditRequest = Token EQUAL termIDList [LBRKT auditDescriptor RBRKT]
+        audit = None
+        if has_body:
+            if _KW(tokens[index].lower()) is not Token.AUDIT:
+                _fail(tokens, index, "Audit")
+            audit, index = _audit(tokens, index + 1)
+            index = _expect(tokens, index, "}")
+        command = audited(
+            terminations=terminations, optional=optional, wildcard_reply=wildcard, audit=audit
+        )
+        return command, index
+    if not has_body:
+        _fail(tokens, index, "'{'")
+    if kw is Token.NOTIFY:
+        # notifyRequest = NotifyToken EQUAL termIDList LBRKT (observedEventsDescriptor
+        #                 [COMMA errorDescriptor]) RBRKT
+        if _KW(tokens[index].lower()) is not Token.OBSERVED_EVENTS:
+            _fail(tokens, index, "ObservedEvents")
+        observed, index = _observed_events(tokens, index + 1)
+        error = None
+        if tokens[index] == ",":
+            if _KW(tokens[index + 1].lower()) is not Token.ERROR:
+                _fail(tokens, index + 1, "Error")
+            error, index = _error(tokens, index + 2)
+        notify = m.Notify(
+            terminations=terminations,
+            optional=optional,
+            wildcard_reply=wildcard,
+            observed_events=observed,
+            error=error,
+        )
+        return notify, _expect(tokens, index, "}")
+    # serviceChangeRequest = ServiceChangeToken EQUAL TerminationID LBRKT
+    #                        serviceChangeDescriptor RBRKT
+    if _KW(tokens[index].lower()) is not Token.SERVICES:
+        _fail(tokens, index, "Services")
+    parms, index = _service_change_parms(tokens, index + 1)
+    change = m.ServiceChange(
+        terminations=terminations, optional=optional, wildcard_reply=wildcard, parms=parms
+    )
+    return change, _expect(tokens, index, "}")
+
+
+_AMM_REQUESTS: Final[dict[Token, type[m.Add] | type[m.Modify] | type[m.Move]]] = {
+    Token.ADD: m.Add,
+    Token.MODIFY: m.Modify,
+    Token.MOVE: m.Move,
+}
+_AUDITED_REQUESTS: Final[
+    dict[Token, type[m.Subtract] | type[m.AuditValue] | type[m.AuditCapabilities]]
+] = {
+    Token.SUBTRACT: m.Subtract,
+    Token.AUDIT_VALUE: m.AuditValue,
+    Token.AUDIT_CAPABILITY: m.AuditCapabilities,
+}
+_COMMANDS: Final = frozenset(
+    {*_AMM_REQUESTS, *_AUDITED_REQUESTS, Token.NOTIFY, Token.SERVICE_CHANGE}
+)
+
+
+def _descriptors(
+    tokens: _Tokens, index: int, table: Mapping[Token, tuple[str, _Parser]], fields: dict[str, Any]
+) -> int:
+    """descriptor *(COMMA descriptor) RBRKT, each kind at most once, into *fields*."""
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        parse = table.get(kw) if kw is not None else None
+        if parse is None:
+            if kw is Token.MODEM:
+                raise _Fail(index, "the Modem descriptor (deprecated) is not supported")
+            _fail(tokens, index, "a descriptor (" + ", ".join(t.long for t in table) + ")")
+        field, parser = parse
+        if field in fields:
+            _twice(tokens, index)
+        fields[field], index = parser(tokens, index + 1)
+        more, index = _separator(tokens, index)
+    return index
+
+
+def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.CommandReply, int]:
+    """commandReply = serviceChangeReply / auditReply / ammsReply / notifyReply."""
+    if kw is None or kw not in _REPLIES:
+        _fail(tokens, index, "a command reply, a context property or Error")
+    index = _expect(tokens, index + 1, "=")
+    if kw in (Token.AUDIT_VALUE, Token.AUDIT_CAPABILITY) and (
+        _KW(tokens[index].lower()) is Token.CONTEXT
+    ):
+        raise _Fail(index, "the context form of an audit reply is not supported")
+    terminations, index = _termination_list(tokens, index)
+    if tokens[index] != "{":
+        return _REPLIES[kw](terminations=terminations), index
+    index += 1
+    if kw is Token.NOTIFY:
+        # notifyReply = NotifyToken EQUAL termIDList [LBRKT errorDescriptor RBRKT]
+        if _KW(tokens[index].lower()) is not Token.ERROR:
+            _fail(tokens, index, "Error")
+        error, index = _error(tokens, index + 1)
+        return m.NotifyReply(terminations=terminations, error=error), _expect(tokens, index, "}")
+    if kw is Token.SERVICE_CHANGE:
+        # serviceChangeReply = ServiceChangeToken EQUAL TerminationID [LBRKT
+        #     (errorDescriptor / serviceChangeReplyDescriptor) RBRKT]
+        inner = _KW(tokens[index].lower())
+        if inner is Token.ERROR:
+            error, index = _error(tokens, index + 1)
+            reply = m.ServiceChangeReply(terminations=terminations, error=error)
+        elif inner is Token.SERVICES:
+            result, index = _service_change_result(tokens, index + 1)
+            reply = m.ServiceChangeReply(terminations=terminations, result=result)
+        else:
+            _fail(tokens, index, "Error or Services")
+        return reply, _expect(tokens, index, "}")
+    # ammsReply = (AddToken / MoveToken / ModifyToken / SubtractToken) EQUAL termIDList
+    #             [LBRKT terminationAudit RBRKT]
+    audit, index = _termination_audit(tokens, index)
+    return _REPLIES[kw](terminations=terminations, audit=audit), index
+
+
+_REPLIES: Final[dict[Token, Callable[..., m.CommandReply]]] = {
+    Token.ADD: m.AddReply,
+    Token.MODIFY: m.ModifyReply,
+    Token.MOVE: m.MoveReply,
+    Token.SUBTRACT: m.SubtractReply,
+    Token.AUDIT_VALUE: m.AuditValueReply,
+    Token.AUDIT_CAPABILITY: m.AuditCapabilitiesReply,
+    Token.NOTIFY: m.NotifyReply,
+    Token.SERVICE_CHANGE: m.ServiceChangeReply,
+}
+
+
+def _termination_audit(tokens: _Tokens, index: int) -> tuple[m.TerminationAudit, int]:
+    """terminationAudit = auditReturnParameter *(COMMA auditReturnParameter) RBRKT."""
+    fields: dict[str, Any] = {}
+    items: list[m.AuditItem] = []
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        bare = vocabulary.BARE_AUDIT_ITEMS.get(kw) if kw is not None else None
+        if tokens[index + 1] in (",", "}") and (bare is not None or kw is Token.STATISTICS):
+            # auditReturnItem = (MuxToken / ModemToken / MediaToken / DigitMapToken /
+            #                    StatsToken / ObservedEventsToken / PackagesToken)
+            if bare is None:
+                if "statistics" in fields:
+                    _twice(tokens, index)
+                fields["statistics"] = ()
+            elif bare in items:
+                _twice(tokens, index)
+            else:
+                items.append(bare)
+            more, index = _separator(tokens, index + 1)
+        else:
+            parse = _AUDIT_RETURN_PARAMETERS.get(kw) if kw is not None else None
+            if parse is None:
+                if kw is Token.MODEM:
+                    raise _Fail(index, "the Modem descriptor (deprecated) is not supported")
+                _fail(tokens, index, "a descriptor or audit item")
+            field, parser = parse
+            if field in fields:
+                _twice(tokens, index)
+            fields[field], index = parser(tokens, index + 1)
+            more, index = _separator(tokens, index)
+    return m.TerminationAudit(items=tuple(items), **fields), index
+
+
+# -- descriptors --------------------------------------------------------------------------
+
+
+def _error(tokens: _Tokens, index: int) -> tuple[m.ErrorDescriptor, int]:
+    """errorDescriptor = ErrorToken EQUAL ErrorCode LBRKT [quotedString] RBRKT;
+    ErrorCode = 1*4(DIGIT)."""
+    index = _expect(tokens, index, "=")
+    token = tokens[index]
+    if not (token.isdigit() and len(token) <= 4):
+        _fail(tokens, index, "an error code (1 to 4 digits)")
+    code = int(token)
+    index = _expect(tokens, index + 1, "{")
+    text = None
+    if tokens[index][:1] == '"':
+        text = _quoted(tokens, index)
+        index += 1
+    return m.ErrorDescriptor(code=code, text=text), _expect(tokens, index, "}")
+
+
+def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
+    """mediaDescriptor = MediaToken LBRKT mediaParm *(COMMA mediaParm) RBRKT;
+    mediaParm = (streamParm / streamDescriptor / terminationStateDescriptor)."""
+    index = _expect(tokens, index, "{")
+    state = None
+    streams: list[m.StreamDescriptor] = []
+    bare = _StreamBuilder(None)
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        if kw is Token.STREAM:
+            # streamDescriptor = StreamToken EQUAL StreamID LBRKT streamParm
+            #                    *(COMMA streamParm) RBRKT
+            index = _expect(tokens, index + 1, "=")
+            builder = _StreamBuilder(_stream_id(tokens, index))
+            index = _expect(tokens, index + 1, "{")
+            inner = True
+            while inner:
+                index = builder.take(tokens, index)
+                inner, index = _separator(tokens, index)
+            streams.append(builder.build())
+        elif kw is Token.TERMINATION_STATE:
+            if state is not None:
+                _twice(tokens, index)
+            state, index = _termination_state(tokens, index + 1)
+        else:
+            index = bare.take(tokens, index)
+        more, index = _separator(tokens, index)
+    if bare.seen:
+        # "using either streamParms or streamDescriptors but not both"
+        if streams:
+            raise _Fail(index - 1, "a Media descriptor mixes Stream descriptors and bare parms")
+        streams.append(bare.build())
+    return m.MediaDescriptor(termination_state=state, streams=tuple(streams)), index
+
+
+class _StreamBuilder:
+    """Collects streamParm items (each at most once)."""
+
+    __slots__ = ("local", "local_control", "remote", "seen", "statistics", "stream_id")
+
+    def __init__(self, stream_id: int | None) -> None:
+        self.stream_id = stream_id
+        self.local_control: m.LocalControl | None = None
+        self.local: str | None = None
+        self.remote: str | None = None
+        self.statistics: tuple[m.StatisticsParameter, ...] | None = None
+        self.seen = False
+
+    def take(self, tokens: _Tokens, index: int) -> int:
+        """streamParm = (localDescriptor / remoteDescriptor / localControlDescriptor /
+        statisticsDescriptor)."""
+        token = tokens[index]
+        kw = _KW(token.lower())
+        self.seen = True
+        if kw is Token.LOCAL_CONTROL:
+            if self.local_control is not None:
+                _twice(tokens, index)
+            self.local_control, index = _local_control(tokens, index + 1)
+            return index
+        if kw is Token.STATISTICS:
+            if self.statistics is not None:
+                _twice(tokens, index)
+            self.statistics, index = _statistics(tokens, index + 1)
+            return index
+        match = OCTET_TOKEN_RE.match(token)
+        if match is None:
+            if kw is Token.LOCAL or kw is Token.REMOTE:
+                _fail(tokens, index + 1, f"'{{' and the SDP of the {kw.long} descriptor")
+            _fail(
+                tokens,
+                index,
+                "a stream parameter (LocalControl, Local, Remote, Statistics), Stream or "
+                "TerminationState",
+            )
+        keyword, octets, closing = match.groups()
+        if not closing:
+            raise _Fail(
+                index, f"{keyword} descriptor not closed by '}}' (or it contains a NUL)", len(token)
+            )
+        # localDescriptor = LocalToken LBRKT octetString RBRKT (the same for Remote)
+        sdp = unescape_octets(octets)
+        if keyword.lower() in _LOCAL_SPELLINGS:
+            if self.local is not None:
+                _twice(tokens, index)
+            self.local = sdp
+        else:
+            if self.remote is not None:
+                _twice(tokens, index)
+            self.remote = sdp
+        return index + 1
+
+    def build(self) -> m.StreamDescriptor:
+        return m.StreamDescriptor(
+            stream_id=self.stream_id,
+            local_control=self.local_control,
+            local=self.local,
+            remote=self.remote,
+            statistics=self.statistics,
+        )
+
+
+def _termination_state(tokens: _Tokens, index: int) -> tuple[m.TerminationState, int]:
+    """terminationStateDescriptor = TerminationStateToken LBRKT terminationStateParm
+    *(COMMA terminationStateParm) RBRKT; terminationStateParm = propertyParm /
+    serviceStates / eventBufferControl."""
+    fields, properties, index = _keyed_properties(tokens, index, _TERMINATION_STATE_KEYS)
+    return m.TerminationState(properties=properties, **fields), index
+
+
+def _local_control(tokens: _Tokens, index: int) -> tuple[m.LocalControl, int]:
+    """localControlDescriptor = LocalControlToken LBRKT localParm *(COMMA localParm) RBRKT;
+    localParm = (streamMode / propertyParm / reservedValueMode / reservedGroupMode)."""
+    fields, properties, index = _keyed_properties(tokens, index, _LOCAL_CONTROL_KEYS)
+    return m.LocalControl(properties=properties, **fields), index
+
+
+_Keyed = Mapping[Token, tuple[str, Mapping[Token, Any], str]]
+_TERMINATION_STATE_KEYS: Final[_Keyed] = {
+    Token.SERVICE_STATES: (
+        "service_state",
+        vocabulary.SERVICE_STATES,
+        "Test, OutOfService or InService",
+    ),
+    Token.BUFFER: ("buffer", vocabulary.BUFFER_CONTROLS, "OFF or LockStep"),
+}
+_LOCAL_CONTROL_KEYS: Final[_Keyed] = {
+    Token.MODE: ("mode", vocabulary.STREAM_MODES, "a stream mode (SendReceive, ...)"),
+    Token.RESERVED_VALUE: ("reserve_value", _ON_OFF, "ON or OFF"),
+    Token.RESERVED_GROUP: ("reserve_group", _ON_OFF, "ON or OFF"),
+}
+
+
+def _keyed_properties(
+    tokens: _Tokens, index: int, keys: _Keyed
+) -> tuple[dict[str, Any], tuple[m.PropertyParm, ...], int]:
+    """``LBRKT item *(COMMA item) RBRKT`` where an item is ``Keyword EQUAL token`` (each
+    keyword of *keys* at most once, into a field) or a propertyParm."""
+    index = _expect(tokens, index, "{")
+    fields: dict[str, Any] = {}
+    properties: list[m.PropertyParm] = []
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        key = keys.get(kw) if kw is not None else None
+        if key is not None:
+            field, table, expected = key
+            if field in fields:
+                _twice(tokens, index)
+            fields[field] = _assigned(tokens, index, table, expected)
+            index += 3
+        else:
+            prop, index = _property(tokens, index)
+            properties.append(prop)
+        more, index = _separator(tokens, index)
+    return fields, tuple(properties), index
+
+
+def _statistics(tokens: _Tokens, index: int) -> tuple[tuple[m.StatisticsParameter, ...], int]:
+    """statisticsDescriptor = StatsToken [LBRKT statisticsParameter
+    *(COMMA statisticsParameter) RBRKT]."""
+    return _optional_list(tokens, index, _statistics_parameter)
+
+
+def _statistics_parameter(tokens: _Tokens, index: int) -> tuple[m.StatisticsParameter, int]:
+    """statisticsParameter = pkgdName [EQUAL VALUE / EQUAL LSBRKT VALUE *(COMMA VALUE) RSBRKT]."""
+    name = _pkgd_name(tokens, index, "a statistic name (pkg/name)")
+    index += 1
+    if tokens[index] != "=":
+        return m.StatisticsParameter(name=name), index
+    index += 1
+    if tokens[index] != "[":
+        return m.StatisticsParameter(name=name, values=(_value(tokens, index),)), index + 1
+    values = [_value(tokens, index + 1)]
+    index += 2
+    while tokens[index] == ",":
+        values.append(_value(tokens, index + 1))
+        index += 2
+    return m.StatisticsParameter(name=name, values=tuple(values)), _expect(tokens, index, "]")
+
+
+def _events(tokens: _Tokens, index: int) -> tuple[m.EventsDescriptor, int]:
+    """eventsDescriptor = EventsToken [EQUAL RequestID LBRKT requestedEvent
+    *(COMMA requestedEvent) RBRKT]."""
+    return _events_with(tokens, index, _requested_event)
+
+
+def _events_with(
+    tokens: _Tokens, index: int, item: Callable[[_Tokens, int], tuple[m.RequestedEvent, int]]
+) -> tuple[m.EventsDescriptor, int]:
+    if tokens[index] != "=":
+        return m.EventsDescriptor(), index
+    request_id = _request_id(tokens, index + 1)
+    events, index = _list(tokens, index + 2, item)
+    return m.EventsDescriptor(request_id=request_id, events=tuple(events)), index
+
+
+def _requested_event(tokens: _Tokens, index: int) -> tuple[m.RequestedEvent, int]:
+    return _event_with_parameters(tokens, index, second=False)
+
+
+def _second_requested_event(tokens: _Tokens, index: int) -> tuple[m.RequestedEvent, int]:
+    return _event_with_parameters(tokens, index, second=True)
+
+
+def _event_with_parameters(
+    tokens: _Tokens, index: int, *, second: bool
+) -> tuple[m.RequestedEvent, int]:
+    """requestedEvent = pkgdName [LBRKT eventParameter *(COMMA eventParameter) RBRKT]."""
+    name = _pkgd_name(tokens, index, "an event name (pkg/name)")
+    index += 1
+    if tokens[index] != "{":
+        return m.RequestedEvent(name=name), index
+    index += 1
+    seen: set[Token] = set()
+    stream = None
+    embed = None
+    digit_map = None
+    notify = None
+    parameters: list[m.PropertyParm] = []
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        following = tokens[index + 1]
+        if kw is not None and kw in seen:
+            _twice(tokens, index)
+        if kw is Token.KEEP_ACTIVE or kw is Token.RESET_EVENTS_DESCRIPTOR:
+            seen.add(kw)
+            index += 1
+        elif kw is Token.STREAM and following == "=":
+            # eventStream = StreamToken EQUAL StreamID
+            seen.add(kw)
+            stream = _stream_id(tokens, index + 2)
+            index += 3
+        elif kw is Token.EMBED:
+            seen.add(kw)
+            embed, index = _embed(tokens, index + 1, second=second)
+        elif kw is Token.DIGIT_MAP:
+            seen.add(kw)
+            digit_map, index = _digit_map_descriptor(tokens, index + 1)
+        elif kw is not None and kw in vocabulary.NOTIFY_BEHAVIOURS:
+            # notifyBehaviour = NotifyImmediate / NotifyRegulated / NeverNotify
+            if notify is not None:
+                _twice(tokens, index)
+            if kw is Token.NOTIFY_REGULATED and following == "{":
+                raise _Fail(index, "RegulatedNotify with an embedded descriptor is not supported")
+            notify = vocabulary.NOTIFY_BEHAVIOURS[kw]
+            index += 1
+        else:
+            # eventOther = eventParameterName parmValue
+            parameter, index = _parameter(tokens, index, "an event parameter")
+            parameters.append(parameter)
+        more, index = _separator(tokens, index)
+    return m.RequestedEvent(
+        name=name,
+        stream=stream,
+        keep_active=Token.KEEP_ACTIVE in seen,
+        embed=embed,
+        digit_map=digit_map,
+        notify_behaviour=notify,
+        reset_events=Token.RESET_EVENTS_DESCRIPTOR in seen,
+        parameters=tuple(parameters),
+    ), index
+
+
+def _embed(tokens: _Tokens, index: int, *, second: bool) -> tuple[m.EmbedDescriptor, int]:
+    """embedWithSig = EmbedToken LBRKT signalsDescriptor [COMMA embedFirst] RBRKT;
+    embedNoSig = EmbedToken LBRKT embedFirst RBRKT (a second-level event embeds signals only)."""
+    index = _expect(tokens, index, "{")
+    signals = None
+    events = None
+    kw = _KW(tokens[index].lower())
+    if kw is Token.SIGNALS:
+        signals, index = _signals(tokens, index + 1)
+        if tokens[index] == "," and not second:
+            if _KW(tokens[index + 1].lower()) is not Token.EVENTS:
+                _fail(tokens, index + 1, "Events")
+            events, index = _events_with(tokens, index + 2, _second_requested_event)
+    elif kw is Token.EVENTS and not second:
+        events, index = _events_with(tokens, index + 1, _second_requested_event)
+    else:
+        _fail(tokens, index, "Signals" if second else "Signals or Events")
+    return m.EmbedDescriptor(signals=signals, events=events), _expect(tokens, index, "}")
+
+
+def _digit_map(tokens: _Tokens, index: int) -> tuple[m.DigitMapDescriptor, int]:
+    """digitMapDescriptor = DigitMapToken ((EQUAL digitMapName) / (LBRKT digitMapValue RBRKT)
+    / (EQUAL digitMapName LBRKT digitMapValue RBRKT)); white space in the value is dropped
+    (it is not significant in a digit map)."""
+    name = None
+    if tokens[index] == "=":
+        name = _safe(tokens, index + 1, "a digit map name")
+        index += 2
+    if tokens[index] != "{":
+        return m.DigitMapDescriptor(name=name), index
+    end = index + 1
+    while tokens[end] not in ("}", "{", "") and tokens[end][:1] != '"':
+        end += 1
+    if tokens[end] != "}" or end == index + 1:
+        _fail(tokens, end, "a digit map followed by '}'")
+    value = "".join(tokens[index + 1 : end])
+    return m.DigitMapDescriptor(name=name, value=value), end + 1
+
+
+def _digit_map_descriptor(tokens: _Tokens, index: int) -> tuple[m.DigitMapDescriptor, int]:
+    """A DigitMap descriptor where one is required: a name, a value or both."""
+    descriptor, after = _digit_map(tokens, index)
+    if descriptor.name is None and descriptor.value is None:
+        _fail(tokens, index, "'=' or '{' after DigitMap")
+    return descriptor, after
+
+
+def _signals(tokens: _Tokens, index: int) -> tuple[m.SignalsDescriptor, int]:
+    """signalsDescriptor = SignalsToken [LBRKT signalParm *(COMMA signalParm) RBRKT]
+    (an empty ``{}`` is read as the bare form, as MGs send it)."""
+    if tokens[index] != "{":
+        return m.SignalsDescriptor(), index
+    if tokens[index + 1] == "}":
+        return m.SignalsDescriptor(), index + 2
+    items, index = _list(tokens, index, _signal_parm)
+    return m.SignalsDescriptor(signals=tuple(items)), index
+
+
+def _signal_parm(tokens: _Tokens, index: int) -> tuple[m.SignalRequest | m.SignalList, int]:
+    """signalParm = signalList / signalRequest."""
+    if _KW(tokens[index].lower()) is Token.SIGNAL_LIST and tokens[index + 1] == "=":
+        # signalList = SignalListToken EQUAL signalListId LBRKT signalListParm
+        #              *(COMMA signalListParm) RBRKT
+        list_id = _uint(tokens, index + 2, _UINT16, "a signal list ID")
+        signals, index = _list(tokens, index + 3, _signal_request)
+        return m.SignalList(list_id=list_id, signals=tuple(signals)), index
+    return _signal_request(tokens, index)
+
+
+def _signal_request(tokens: _Tokens, index: int) -> tuple[m.SignalRequest, int]:
+    """signalRequest = signalName [LBRKT sigParameter *(COMMA sigParameter) RBRKT]."""
+    name = _pkgd_name(tokens, index, "a signal name (pkg/name)")
+    index += 1
+    if tokens[index] != "{":
+        return m.SignalRequest(name=name), index
+    index += 1
+    fields: dict[str, Any] = {}
+    parameters: list[m.PropertyParm] = []
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        handler = (
+            _SIGNAL_PARAMETERS.get(kw) if kw is not None and tokens[index + 1] == "=" else None
+        )
+        if handler is not None:
+            field, parse = handler
+            if field in fields:
+                _twice(tokens, index)
+            fields[field], index = parse(tokens, index + 2)
+        elif kw is Token.KEEP_ACTIVE:
+            if "keep_active" in fields:
+                _twice(tokens, index)
+            fields["keep_active"] = True
+            index += 1
+        else:
+            # sigOther = sigParameterName parmValue
+            parameter, index = _parameter(tokens, index, "a signal parameter")
+            parameters.append(parameter)
+        more, index = _separator(tokens, index)
+    return m.SignalRequest(name=name, parameters=tuple(parameters), **fields), index
+
+
+def _enum_item(
+    table: Mapping[Token, _T], expected: str
+) -> Callable[[_Tokens, int], tuple[_T, int]]:
+    def parse(tokens: _Tokens, index: int) -> tuple[_T, int]:
+        return _token_value(tokens, index, table, expected), index + 1
+
+    return parse
+
+
+def _uint16_item(tokens: _Tokens, index: int) -> tuple[int, int]:
+    return _uint(tokens, index, _UINT16, "a number (UINT16)"), index + 1
+
+
+def _request_id_item(tokens: _Tokens, index: int) -> tuple[m.RequestID, int]:
+    return _request_id(tokens, index), index + 1
+
+
+_notification_reason = _enum_item(
+    vocabulary.NOTIFICATION_REASONS, "TimeOut, IntByEvent, IntBySigDescr, OtherReason or Iteration"
+)
+
+
+def _notify_completion(tokens: _Tokens, index: int) -> tuple[tuple[m.NotificationReason, ...], int]:
+    """notifyCompletion = NotifyCompletionToken EQUAL (LBRKT notificationReason
+    *(COMMA notificationReason) RBRKT)."""
+    reasons, index = _list(tokens, index, _notification_reason)
+    return tuple(reasons), index
+
+
+_SIGNAL_PARAMETERS: Final[dict[Token, tuple[str, _Parser]]] = {
+    Token.STREAM: ("stream", _uint16_item),
+    Token.SIGNAL_TYPE: (
+        "signal_type",
+        _enum_item(vocabulary.SIGNAL_TYPES, "OnOff, TimeOut or Brief"),
+    ),
+    Token.DURATION: ("duration", _uint16_item),
+    Token.NOTIFY_COMPLETION: ("notify_completion", _notify_completion),
+    Token.DIRECTION: (
+        "direction",
+        _enum_item(vocabulary.SIGNAL_DIRECTIONS, "External, Internal or Both"),
+    ),
+    Token.REQUEST_ID: ("request_id", _request_id_item),
+    Token.INTERSIGNAL: ("intersignal_delay", _uint16_item),
+}
+
+
+def _observed_events(tokens: _Tokens, index: int) -> tuple[m.ObservedEventsDescriptor, int]:
+    """observedEventsDescriptor = ObservedEventsToken EQUAL RequestID LBRKT observedEvent
+    *(COMMA observedEvent) RBRKT."""
+    index = _expect(tokens, index, "=")
+    request_id = _request_id(tokens, index)
+    events, index = _list(tokens, index + 1, _observed_event)
+    return m.ObservedEventsDescriptor(request_id=request_id, events=tuple(events)), index
+
+
+def _observed_event(tokens: _Tokens, index: int) -> tuple[m.ObservedEvent, int]:
+    """observedEvent = [TimeStamp LWSP COLON] LWSP pkgdName [LBRKT observedEventParameter
+    *(COMMA observedEventParameter) RBRKT]."""
+    timestamp = None
+    if tokens[index + 1] == ":":
+        token = tokens[index]
+        if TIMESTAMP_RE.match(token) is None:
+            _fail(tokens, index, "a time stamp (yyyymmddThhmmsshh)")
+        timestamp = token.upper()
+        index += 2
+    name = _pkgd_name(tokens, index, "an event name (pkg/name)")
+    stream, parameters, index = _event_parameters(tokens, index + 1)
+    return m.ObservedEvent(
+        name=name, timestamp=timestamp, stream=stream, parameters=parameters
+    ), index
+
+
+def _event_parameters(
+    tokens: _Tokens, index: int
+) -> tuple[int | None, tuple[m.PropertyParm, ...], int]:
+    """[LBRKT (eventStream / eventOther) *(COMMA ...) RBRKT] of an observed event or spec."""
+    if tokens[index] != "{":
+        return None, (), index
+    index += 1
+    stream = None
+    parameters: list[m.PropertyParm] = []
+    more = True
+    while more:
+        if _KW(tokens[index].lower()) is Token.STREAM and tokens[index + 1] == "=":
+            if stream is not None:
+                _twice(tokens, index)
+            stream = _stream_id(tokens, index + 2)
+            index += 3
+        else:
+            parameter, index = _parameter(tokens, index, "an event parameter")
+            parameters.append(parameter)
+        more, index = _separator(tokens, index)
+    return stream, tuple(parameters), index
+
+
+def _event_buffer(tokens: _Tokens, index: int) -> tuple[tuple[m.EventSpec, ...], int]:
+    """eventBufferDescriptor = EventBufferToken [LBRKT eventSpec *(COMMA eventSpec) RBRKT]."""
+    return _optional_list(tokens, index, _event_spec)
+
+
+def _event_spec(tokens: _Tokens, index: int) -> tuple[m.EventSpec, int]:
+    name = _pkgd_name(tokens, index, "an event name (pkg/name)")
+    stream, parameters, index = _event_parameters(tokens, index + 1)
+    return m.EventSpec(name=name, stream=stream, parameters=parameters), index
+
+
+def _audit(tokens: _Tokens, index: int) -> tuple[m.AuditDescriptor, int]:
+    """auditDescriptor = AuditToken LBRKT [auditItem *(COMMA auditItem)] RBRKT."""
+    index = _expect(tokens, index, "{")
+    if tokens[index] == "}":
+        return m.AuditDescriptor(), index + 1
+    items: list[m.AuditItem] = []
+    more = True
+    while more:
+        item = _token_value(
+            tokens, index, vocabulary.AUDIT_ITEMS, "an audit item (Media, Events, Statistics, ...)"
+        )
+        if tokens[index + 1] not in (",", "}"):
+            raise _Fail(index + 1, "individual audit descriptors (indAud...) are not supported")
+        if item in items:
+            _twice(tokens, index)
+        items.append(item)
+        more, index = _separator(tokens, index + 1)
+    return m.AuditDescriptor(items=tuple(items)), index
+
+
+def _packages(tokens: _Tokens, index: int) -> tuple[tuple[m.PackageItem, ...], int]:
+    """packagesDescriptor = PackagesToken LBRKT packagesItem *(COMMA packagesItem) RBRKT;
+    packagesItem = NAME "-" UINT16."""
+    items, index = _list(tokens, index, _package_item)
+    return tuple(items), index
+
+
+def _package_item(tokens: _Tokens, index: int) -> tuple[m.PackageItem, int]:
+    token = tokens[index]
+    name, dash, version = token.rpartition("-")
+    if dash and name and "{" not in name and version.isdigit() and len(version) <= 5:
+        number = int(version)
+        if number <= _UINT16:
+            return m.PackageItem(name=name, version=number), index + 1
+    _fail(tokens, index, "a package item 'name-version'")
+
+
+def _mux(tokens: _Tokens, index: int) -> tuple[m.MuxDescriptor, int]:
+    """muxDescriptor = MuxToken EQUAL MuxType terminationIDList."""
+    index = _expect(tokens, index, "=")
+    mux_type = _safe(tokens, index, "a mux type")
+    terminations, index = _list(tokens, index + 1, _termination)
+    return m.MuxDescriptor(mux_type=mux_type, terminations=tuple(terminations)), index
+
+
+_AMM_PARAMETERS: Final[dict[Token, tuple[str, _Parser]]] = {
+    Token.MEDIA: ("media", _media),
+    Token.EVENTS: ("events", _events),
+    Token.SIGNALS: ("signals", _signals),
+    Token.EVENT_BUFFER: ("event_buffer", _event_buffer),
+    Token.DIGIT_MAP: ("digit_map", _digit_map_descriptor),
+    Token.AUDIT: ("audit", _audit),
+    Token.STATISTICS: ("statistics", _statistics),
+    Token.MUX: ("mux", _mux),
+}
+_AUDIT_RETURN_PARAMETERS: Final[dict[Token, tuple[str, _Parser]]] = {
+    Token.MEDIA: ("media", _media),
+    Token.EVENTS: ("events", _events),
+    Token.SIGNALS: ("signals", _signals),
+    Token.EVENT_BUFFER: ("event_buffer", _event_buffer),
+    Token.DIGIT_MAP: ("digit_map", _digit_map_descriptor),
+    Token.STATISTICS: ("statistics", _statistics),
+    Token.MUX: ("mux", _mux),
+    Token.OBSERVED_EVENTS: ("observed_events", _observed_events),
+    Token.PACKAGES: ("packages", _packages),
+    Token.ERROR: ("error", _error),
+}
+
+
+# -- ServiceChange ------------------------------------------------------------------------
+
+
+def _service_change_parms(tokens: _Tokens, index: int) -> tuple[m.ServiceChangeParms, int]:
+    """serviceChangeDescriptor = ServicesToken LBRKT serviceChangeParm
+    *(COMMA serviceChangeParm) RBRKT (the Method is required)."""
+    start = _expect(tokens, index, "{")
+    index = start
+    fields: dict[str, Any] = {}
+    extensions: list[m.PropertyParm] = []
+    audit: list[m.AuditItem] = []
+    more = True
+    while more:
+        kw = _KW(tokens[index].lower())
+        if kw is Token.METHOD:
+            _once_field(fields, "method", tokens, index)
+            index = _expect(tokens, index + 1, "=")
+            fields["method"] = _method(tokens, index)
+            index += 1
+        elif kw is Token.REASON:
+            # serviceChangeReason = ReasonToken EQUAL VALUE
+            _once_field(fields, "reason", tokens, index)
+            index = _expect(tokens, index + 1, "=")
+            fields["reason"] = _value(tokens, index)
+            index += 1
+        elif kw is Token.DELAY:
+            _once_field(fields, "delay", tokens, index)
+            index = _expect(tokens, index + 1, "=")
+            fields["delay"] = _uint(tokens, index, _UINT32, "a delay")
+            index += 1
+        elif kw is Token.SERVICE_CHANGE_INCOMPLETE:
+            _once_field(fields, "incomplete", tokens, index)
+            fields["incomplete"] = True
+            index += 1
+        elif kw is not None and kw in vocabulary.AUDIT_ITEMS and tokens[index + 1] in (",", "}"):
+            item = vocabulary.AUDIT_ITEMS[kw]
+            if item in audit:
+                _twice(tokens, index)
+            audit.append(item)
+            index += 1
+        else:
+            after = _service_change_common(tokens, index, kw, fields)
+            if after >= 0:
+                index = after
+            elif tokens[index][:2].lower() in ("x-", "x+"):
+                # extension = extensionParameter parmValue
+                extension, index = _parameter(tokens, index, "an extension parameter")
+                extensions.append(extension)
+            else:
+                _fail(tokens, index, "a ServiceChange parameter (Method, Reason, Delay, ...)")
+        more, index = _separator(tokens, index)
+    if "method" not in fields:
+        raise _Fail(start, "a ServiceChange descriptor needs a Method")
+    return m.ServiceChangeParms(extensions=tuple(extensions), audit=tuple(audit), **fields), index
+
+
+def _service_change_result(tokens: _Tokens, index: int) -> tuple[m.ServiceChangeResult, int]:
+    """serviceChangeReplyDescriptor = ServicesToken LBRKT servChgReplyParm
+    *(COMMA servChgReplyParm) RBRKT."""
+    index = _expect(tokens, index, "{")
+    fields: dict[str, Any] = {}
+    more = True
+    while more:
+        index = _service_change_common(tokens, index, _KW(tokens[index].lower()), fields)
+        if index < 0:
+            raise _Fail(
+                ~index,
+                "expected ServiceChangeAddress, MgcIdToTry, Profile, Version or a time stamp",
+            )
+        more, index = _separator(tokens, index)
+    return m.ServiceChangeResult(**fields), index
+
+
+def _service_change_common(
+    tokens: _Tokens, index: int, kw: Token | None, fields: dict[str, Any]
+) -> int:
+    """Address, MgcIdToTry, Profile, Version and time stamp (requests and replies).
+
+    Returns the index after the item, or ``~index`` (negative) when there is none here.
+    """
+    if kw is Token.SERVICE_CHANGE_ADDRESS:
+        # serviceChangeAddress = ServiceChangeAddressToken EQUAL (mId / portNumber)
+        _once_field(fields, "address", tokens, index)
+        index = _expect(tokens, index + 1, "=")
+        if tokens[index].isdigit() and tokens[index + 1] in (",", "}"):
+            fields["address"] = _uint(tokens, index, _UINT16, "a port number")
+            return index + 1
+        fields["address"], index = _mid(tokens, index)
+        return index
+    if kw is Token.MGC_ID_TO_TRY:
+        _once_field(fields, "mgc_id", tokens, index)
+        index = _expect(tokens, index + 1, "=")
+        fields["mgc_id"], index = _mid(tokens, index)
+        return index
+    if kw is Token.PROFILE:
+        # serviceChangeProfile = ProfileToken EQUAL NAME SLASH Version
+        _once_field(fields, "profile", tokens, index)
+        index = _expect(tokens, index + 1, "=")
+        fields["profile"] = _safe(tokens, index, "a profile name/version")
+        return index + 1
+    if kw is Token.VERSION:
+        # serviceChangeVersion = VersionToken EQUAL Version
+        _once_field(fields, "version", tokens, index)
+        index = _expect(tokens, index + 1, "=")
+        token = tokens[index]
+        if not (token.isdigit() and len(token) <= 2):
+            _fail(tokens, index, "a version (1 or 2 digits)")
+        fields["version"] = int(token)
+        return index + 1
+    token = tokens[index]
+    if TIMESTAMP_RE.match(token) is not None:
+        _once_field(fields, "timestamp", tokens, index)
+        fields["timestamp"] = token.upper()
+        return index + 1
+    return ~index
+
+
+def _once_field(fields: dict[str, Any], field: str, tokens: _Tokens, index: int) -> None:
+    if field in fields:
+        _twice(tokens, index)
+
+
+def _method(tokens: _Tokens, index: int) -> m.ServiceChangeMethod | str:
+    """serviceChangeMethod = MethodToken EQUAL (FailoverToken / ForcedToken / GracefulToken /
+    RestartToken / DisconnectedToken / HandOffToken / extensionParameter)."""
+    token = tokens[index]
+    kw = _KW(token.lower())
+    method = vocabulary.SERVICE_CHANGE_METHODS.get(kw) if kw is not None else None
+    if method is not None:
+        return method
+    if token[:2].lower() in ("x-", "x+"):
+        return _safe(tokens, index, "a ServiceChange method")
+    _fail(tokens, index, "a ServiceChange method (Restart, Graceful, Forced, ...)")
