@@ -18,6 +18,9 @@ from imsalg.h248.model import (
     Add,
     AddReply,
     DomainName,
+    Notify,
+    ObservedEvent,
+    ObservedEventsDescriptor,
     TransactionReply,
     TransactionRequest,
 )
@@ -29,12 +32,12 @@ P = ParamSpec("P")
 #: No test may take longer than this (seconds), whatever hangs.
 TEST_TIMEOUT = 30.0
 
-#: Timers short enough for tests: first retransmission after 0.1 s, give up after 1 s.
+#: Timers short enough for tests: first retransmission after 0.1 s, give up after 1.5 s.
 FAST = TransactionTimers(
     normal_execution_time=0.05,
     network_delay=0.05,
     max_retransmit_interval=0.2,
-    max_retransmission_time=1.0,
+    max_retransmission_time=1.5,
     long_timer=2.0,
     ack_delay=0.01,
 )
@@ -42,6 +45,20 @@ FAST = TransactionTimers(
 ALG_MID = DomainName(name="alg1.example.net")
 AGW_MID = DomainName(name="agw1.example.net")
 ACTIONS = (ActionRequest(context_id=CHOOSE, commands=(Add(terminations=("$",)),)),)
+#: What an AGW sends on its own: a Notify of an observed event.
+NOTIFY = (
+    ActionRequest(
+        context_id=4711,
+        commands=(
+            Notify(
+                terminations=("ip/1",),
+                observed_events=ObservedEventsDescriptor(
+                    request_id=1, events=(ObservedEvent(name="tlspkg/failev"),)
+                ),
+            ),
+        ),
+    ),
+)
 
 
 def asynctest(fn: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, None]:

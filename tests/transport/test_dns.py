@@ -46,8 +46,6 @@ from tests.transport.helpers import (
     asynctest,
 )
 
-pytestmark = pytest.mark.peers
-
 START_TIMEOUT = 5.0
 
 
@@ -165,6 +163,7 @@ def expected_order(seed: int) -> list[Address]:
     return [a for r in order_srv(SRV, random.Random(seed)) for a in ADDRESSES[r.target]]
 
 
+@pytest.mark.peers
 @asynctest
 async def test_srv_priority_and_weight_order_from_dnsmasq() -> None:
     with dnsmasq(AGW_RECORDS) as resolver:
@@ -179,6 +178,7 @@ async def test_srv_priority_and_weight_order_from_dnsmasq() -> None:
         assert firsts[("127.0.0.1", 3001)] > firsts[("127.0.0.2", 3002)] > 0
 
 
+@pytest.mark.peers
 @asynctest
 async def test_transport_and_service_name_select_the_records() -> None:
     with dnsmasq(AGW_RECORDS) as resolver:
@@ -193,6 +193,7 @@ async def test_transport_and_service_name_select_the_records() -> None:
             await locate("legacy.test", resolver=resolver)
 
 
+@pytest.mark.peers
 @asynctest
 async def test_without_srv_the_a_and_aaaa_records_at_port_2944() -> None:
     with dnsmasq(AGW_RECORDS) as resolver:
@@ -210,6 +211,7 @@ async def test_without_srv_the_a_and_aaaa_records_at_port_2944() -> None:
             await locate("agw.test:2950", resolver=resolver)
 
 
+@pytest.mark.peers
 @asynctest
 async def test_unknown_names_and_withdrawn_service_are_503() -> None:
     with dnsmasq(AGW_RECORDS) as resolver:
@@ -220,6 +222,7 @@ async def test_unknown_names_and_withdrawn_service_are_503() -> None:
             await locate("down.test", resolver=resolver)
 
 
+@pytest.mark.peers
 @asynctest
 async def test_failover_from_a_silent_srv_target_to_the_next_one() -> None:
     silent = SilentUDP()
@@ -246,6 +249,7 @@ async def test_failover_from_a_silent_srv_target_to_the_next_one() -> None:
         silent.close()
 
 
+@pytest.mark.peers
 @asynctest
 async def test_failover_over_tcp_from_a_refused_srv_target() -> None:
     handler = CountingHandler()

@@ -30,12 +30,12 @@ from tests.transport.helpers import (
     AGW_MID,
     ALG_MID,
     FAST,
+    NOTIFY,
     CountingHandler,
     asynctest,
     reply_for,
     settle,
 )
-from tests.transport.test_udp import NOTIFY
 
 ESCRIPT = Path(__file__).with_name("megaco_tpkt_peer.escript")
 
