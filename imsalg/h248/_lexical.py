@@ -13,7 +13,8 @@ import re
 from typing import Final
 
 __all__ = [
-    "OCTET_TOKEN_RE",
+    "OCTET_HEAD_RE",
+    "PLAIN_TOKEN_RE",
     "SAFE_CHARS",
     "SAFE_RUN_RE",
     "TIMESTAMP_RE",
@@ -64,10 +65,11 @@ TOKEN_RE: Final = re.compile(
     + r"|[\s\S]|\Z)"
 )
 
-#: A Local/Remote token split into keyword, leading white space, octets and closing brace.
-OCTET_TOKEN_RE: Final = re.compile(
-    r"(?i:(local|remote|l|r))" + _LWSP + r"\{(" + _OCTETS + r")(\}?)\Z"
-)
+#: :data:`TOKEN_RE` for text without any ";" (so without comments): white space only.
+PLAIN_TOKEN_RE: Final = re.compile(TOKEN_RE.pattern.replace(_LWSP, "[ \t\r\n]*"))
+
+#: The start of a Local/Remote token: the keyword (group 1), white space and "{".
+OCTET_HEAD_RE: Final = re.compile(r"(?i:(l(?:ocal)?|r(?:emote)?))" + _LWSP + r"\{")
 
 # TimeStamp = Date "T" Time ; Date = 8(DIGIT) ; Time = 8(DIGIT)
 TIMESTAMP_RE: Final = re.compile(r"[0-9]{8}[Tt][0-9]{8}\Z")

@@ -43,7 +43,6 @@ _OCTET_KEYWORDS: Final = frozenset({"local", "remote", "l", "r"})
 _DIGIT_MAP_VALUE: Final = re.compile(r"[A-Za-z0-9+\-&!_/'?@^`~*$\\().%|\[\]:,]+\Z")
 _DOMAIN_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,63}\Z")
 _HEX: Final = re.compile(r"[0-9A-Fa-f]+\Z")
-_SDP_LAST_LINE_BLANK: Final = re.compile(r"(?:\A|[\r\n])[ \t]+\Z")
 
 
 _MID_RESERVED: Final = frozenset(
@@ -127,7 +126,8 @@ def _sdp(sdp: str, what: str) -> str:
         raise H248Error(f"{what} SDP starts with white space (it would be dropped)")
     if sdp.endswith("\\"):
         raise H248Error(f"{what} SDP ends with '\\' (it would escape the closing brace)")
-    if _SDP_LAST_LINE_BLANK.search(sdp) is not None:
+    stripped = sdp.rstrip(" \t")
+    if stripped != sdp and stripped[-1:] in ("\r", "\n"):
         raise H248Error(f"{what} SDP ends with a line of blanks (it would be dropped)")
     return escape_octets(sdp)
 
@@ -217,7 +217,7 @@ class _Writer:
             raise H248Error("a message needs an error descriptor or at least one transaction")
         else:
             joiner = "" if self.compact else "\n"
-            parts.append(joiner.join(self.transaction(tr) for tr in message.transactions))
+            parts.append(joiner.join([self.transaction(tr) for tr in message.transactions]))
         if not self.compact:
             parts.append("\n")
         return "".join(parts)
@@ -256,7 +256,7 @@ class _Writer:
             elif not transaction.actions:
                 raise H248Error("a transaction reply needs an error or at least one action")
             else:
-                items.extend(self.action_reply(a, inner) for a in transaction.actions)
+                items.extend([self.action_reply(a, inner) for a in transaction.actions])
             return self.block(head, items, "")
         if isinstance(transaction, m.TransactionPending):
             tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
@@ -325,10 +325,10 @@ class _Writer:
         inner = indent + self.step
         items: list[str] = []
         if action.context is not None:
-            items.extend(inner + item for item in self.context_properties(action.context))
+            items.extend([inner + item for item in self.context_properties(action.context)])
         if action.context_audit is not None:
             items.append(inner + self.context_audit(action.context_audit))
-        items.extend(self.command(c, inner) for c in action.commands)
+        items.extend([self.command(c, inner) for c in action.commands])
         if not items:
             raise H248Error("an action request needs context properties or commands")
         head = f"{indent}{t[Token.CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
@@ -346,7 +346,7 @@ class _Writer:
             )
             if on
         ]
-        items.extend(_pkgd_name(name, "context audit property") for name in audit.properties)
+        items.extend([_pkgd_name(name, "context audit property") for name in audit.properties])
         if not items:
             raise H248Error("an empty ContextAudit has no text form")
         return self.inline(t[Token.CONTEXT_AUDIT], items)
@@ -356,8 +356,8 @@ class _Writer:
         inner = indent + self.step
         items: list[str] = []
         if action.context is not None:
-            items.extend(inner + item for item in self.context_properties(action.context))
-        items.extend(self.command_reply(r, inner) for r in action.replies)
+            items.extend([inner + item for item in self.context_properties(action.context)])
+        items.extend([self.command_reply(r, inner) for r in action.replies])
         if action.error is not None:
             items.append(inner + self.error(action.error))
         head = f"{indent}{t[Token.CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
@@ -515,7 +515,7 @@ class _Writer:
             return f"{name}{self.eq}[{_value(values[0])}:{_value(values[1])}]"
         if not values:
             raise H248Error(f"property {name!r}: a {form.value} needs at least one value")
-        inner = self.sep.join(_value(v) for v in values)
+        inner = self.sep.join([_value(v) for v in values])
         if form is m.ValueForm.LIST:
             return f"{name}{self.eq}[{inner}]"
         return f"{name}{self.eq}{{{inner}}}"
@@ -529,7 +529,7 @@ class _Writer:
         if media.termination_state is not None:
             items.append(inner + self.termination_state(media.termination_state))
         streams = media.streams
-        if any(s.stream_id is None for s in streams) and len(streams) > 1:
+        if len(streams) > 1 and any(s.stream_id is None for s in streams):
             raise H248Error("a Media descriptor has one bare stream or numbered streams, not both")
         for stream in streams:
             if stream.stream_id is None:
@@ -590,7 +590,7 @@ class _Writer:
             items.append(f"{t[Token.RESERVED_VALUE]}{self.eq}{self.on_off(control.reserve_value)}")
         if control.reserve_group is not None:
             items.append(f"{t[Token.RESERVED_GROUP]}{self.eq}{self.on_off(control.reserve_group)}")
-        items.extend(self.property(p) for p in control.properties)
+        items.extend([self.property(p) for p in control.properties])
         if not items:
             raise H248Error("an empty LocalControl has no text form")
         return self.inline(t[Token.LOCAL_CONTROL], items)
@@ -608,7 +608,7 @@ class _Writer:
             elif len(values) == 1:
                 items.append(f"{name}{self.eq}{_value(values[0])}")
             else:
-                items.append(f"{name}{self.eq}[{self.sep.join(_value(v) for v in values)}]")
+                items.append(f"{name}{self.eq}[{self.sep.join([_value(v) for v in values])}]")
         return self.inline(t[Token.STATISTICS], items)
 
     def events(self, events: m.EventsDescriptor, *, second: bool = False) -> str:
@@ -646,7 +646,7 @@ class _Writer:
         if event.reset_events:
             items.append(t[Token.RESET_EVENTS_DESCRIPTOR])
         items.extend(
-            self.parameter(p, _EVENT_RESERVED, "event parameter") for p in event.parameters
+            [self.parameter(p, _EVENT_RESERVED, "event parameter") for p in event.parameters]
         )
         if not items:
             return name
@@ -721,7 +721,7 @@ class _Writer:
                 f"{t[Token.INTERSIGNAL]}{eq}{_uint(signal.intersignal_delay, _UINT16, 'delay')}"
             )
         items.extend(
-            self.parameter(p, _SIGNAL_RESERVED, "signal parameter") for p in signal.parameters
+            [self.parameter(p, _SIGNAL_RESERVED, "signal parameter") for p in signal.parameters]
         )
         if not items:
             return name
@@ -747,7 +747,7 @@ class _Writer:
         items: list[str] = []
         if stream is not None:
             items.append(f"{self.tok[Token.STREAM]}{self.eq}{_uint(stream, _UINT16, 'stream ID')}")
-        items.extend(self.parameter(p, _OBSERVED_RESERVED, "event parameter") for p in parameters)
+        items.extend([self.parameter(p, _OBSERVED_RESERVED, "event parameter") for p in parameters])
         if not items:
             return name
         return self.inline(name, items)

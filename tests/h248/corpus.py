@@ -10,7 +10,16 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
-__all__ = ["FIXTURES", "H248_FIXTURES", "case_pairs", "corpus_files", "corpus_messages"]
+from imsalg.h248 import model as m
+
+__all__ = [
+    "FIXTURES",
+    "H248_FIXTURES",
+    "case_pairs",
+    "corpus_files",
+    "corpus_messages",
+    "streams_of",
+]
 
 # A golden file may hold several messages: each starts on a line with its header.
 _HEADER = re.compile(rb"(?im)^(?=[ \t]*(?:megaco|!)/[0-9])")
@@ -47,3 +56,19 @@ def corpus_messages() -> list[tuple[str, bytes]]:
             suffix = f"#{number + 1}" if len(starts) > 1 else ""
             out.append((name + suffix, data[start:end]))
     return out
+
+
+def streams_of(message: m.Message) -> list[m.StreamDescriptor]:
+    """Every stream descriptor of the commands and command replies of *message*, in order."""
+    found = []
+    for transaction in message.transactions:
+        holders: list[object] = []
+        if isinstance(transaction, m.TransactionRequest):
+            holders = [c for a in transaction.actions for c in a.commands]
+        elif isinstance(transaction, m.TransactionReply):
+            holders = [getattr(r, "audit", None) for a in transaction.actions for r in a.replies]
+        for holder in holders:
+            media = getattr(holder, "media", None)
+            if media is not None:
+                found.extend(media.streams)
+    return found
