@@ -109,14 +109,18 @@ class _Context:
 
 
 class _Ports:
-    """Port allocation per realm: a range walked round-robin, or the kernel's choice."""
+    """Port allocation per realm: a range walked round-robin, or the kernel's choice.
+
+    Ports in use are tracked per address (realms may share one): SO_REUSEADDR on an
+    explicit port would otherwise let two non-listening sockets share it.
+    """
 
     def __init__(self) -> None:
         self._used: dict[str, set[int]] = {}
         self._next: dict[str, int] = {}
 
     def bind(self, name: str, realm: RealmConfig, wanted: int | None) -> tuple[socket.socket, int]:
-        used = self._used.setdefault(name, set())
+        used = self._used.setdefault(_address_key(realm.address), set())
         if wanted:
             if realm.ports is not None and not realm.ports[0] <= wanted <= realm.ports[1]:
                 raise _refuse(
@@ -168,8 +172,12 @@ class _Ports:
             raise
         return sock
 
-    def free(self, name: str, port: int) -> None:
-        self._used.get(name, set()).discard(port)
+    def free(self, address: str, port: int) -> None:
+        self._used.get(_address_key(address), set()).discard(port)
+
+
+def _address_key(address: str) -> str:
+    return str(ipaddress.ip_address(address))
 
 
 def _is_ip(text: str) -> bool:
@@ -551,7 +559,7 @@ class AGW:
         if not termination.relay.terminations:
             context.relays.pop(termination.stream, None)
         await termination.close()
-        self._ports.free(termination.local.realm, termination.port)
+        self._ports.free(termination.address, termination.port)
         return statistics
 
     async def _release_all(self, context: _Context) -> None:

@@ -142,6 +142,28 @@ class MSRPParser:
     :attr:`frames` counts completed frames, :attr:`requests`/:attr:`responses` split it.
     """
 
+    __slots__ = (
+        "_carry",
+        "_content_type",
+        "_count_only",
+        "_delimiter",
+        "_end_line",
+        "_error",
+        "_head_size",
+        "_headers",
+        "_is_request",
+        "_lines",
+        "_max_header_size",
+        "_partial",
+        "_start_match",
+        "_state",
+        "_transact_id",
+        "frames",
+        "octets",
+        "requests",
+        "responses",
+    )
+
     def __init__(
         self, *, max_header_size: int = DEFAULT_MAX_HEADER_SIZE, count_only: bool = False
     ) -> None:

@@ -131,6 +131,8 @@ class TerminationLog(_LoggerAdapter):
 class RelayEnvironment:
     """What terminations and legs share: loop, configuration, TLS context, sinks."""
 
+    __slots__ = ("config", "counters", "loop", "notify", "tls_context")
+
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
@@ -164,6 +166,30 @@ class _Stats:
 
 class Termination:
     """One AGW termination: reserved port, role, connection, certificate, statistics."""
+
+    __slots__ = (
+        "_connecting",
+        "_listening",
+        "_sock",
+        "_tasks",
+        "address",
+        "context",
+        "credentials",
+        "env",
+        "ident",
+        "leg",
+        "local",
+        "own_uri",
+        "port",
+        "realm",
+        "relay",
+        "released",
+        "remote",
+        "side",
+        "stats",
+        "stream",
+        "triggered",
+    )
 
     def __init__(
         self,
@@ -199,13 +225,18 @@ class Termination:
         self.leg: Leg | None = None
         self.triggered = False
         self.released = False
-        self.log = TerminationLog(logger, {"context": context, "termination": ident})
         self._sock: socket.socket | None = sock
         self._listening = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._connecting = False
 
     # -- derived state ----------------------------------------------------------------
+
+    @property
+    def log(self) -> TerminationLog:
+        """Logger with this termination's context and id (made on use: idle ones cost
+        no memory)."""
+        return TerminationLog(logger, {"context": self.context, "termination": self.ident})
 
     @property
     def tls(self) -> bool:
@@ -450,6 +481,23 @@ def _bind(address: str, port: int, *, reuse: bool) -> socket.socket:
 class Leg(asyncio.Protocol):
     """One TCP connection of a termination, with its TLS session on a TLS transport."""
 
+    __slots__ = (
+        "_closing",
+        "_held",
+        "_pauses",
+        "_peer_gone",
+        "_timer",
+        "_wire",
+        "accepted",
+        "closed",
+        "env",
+        "out",
+        "ready",
+        "term",
+        "tls",
+        "transport",
+    )
+
     def __init__(self, termination: Termination, *, accepted: bool) -> None:
         env = termination.env
         self.term = termination
@@ -464,6 +512,7 @@ class Leg(asyncio.Protocol):
         self._wire = b""  # TLS bytes waiting for role / fingerprints / establish_tls
         self._pauses = _Pause(0)
         self._closing = False
+        self._peer_gone = False  # TCP FIN received
         self._timer: asyncio.TimerHandle | None = None
 
     # -- asyncio.Protocol -------------------------------------------------------------
@@ -528,6 +577,7 @@ class Leg(asyncio.Protocol):
 
     def eof_received(self) -> bool:
         self.term.log.info("peer closed the connection")
+        self._peer_gone = True
         self._lost("peer-closed")
         return False
 
@@ -611,7 +661,7 @@ class Leg(asyncio.Protocol):
             return
         tls = self.tls
         if tls is not None and self.transport is not None:
-            alert = tls.data_to_send()
+            alert = tls.flush()
             if alert:
                 self.transport.write(alert)
         self.env.counters.handshakes_failed += 1
@@ -684,7 +734,8 @@ class Leg(asyncio.Protocol):
         if transport is None:
             return
         tls = self.tls
-        if tls is not None and tls.established:
+        if tls is not None and tls.established and (tls.peer_closed or not self._peer_gone):
+            # RFC 8446 §6.1: answer or announce closure; not to a peer that has gone.
             transport.write(tls.close())
         transport.close()
         self._timer = self.env.loop.call_later(self.env.config.close_timeout, self._abort)
@@ -762,6 +813,8 @@ class _Direction:
 
 class StreamRelay:
     """The access and core terminations of one media stream, and what flows between."""
+
+    __slots__ = ("_directions", "cause", "context", "env", "released", "stream", "terminations")
 
     def __init__(self, env: RelayEnvironment, context: str, stream: int) -> None:
         self.env = env

@@ -126,7 +126,7 @@ def _verify_leaf(
         return False
     if depth > 0:
         return True  # only the leaf is pinned; a chain above it is neither needed nor trusted
-    return session._check_leaf(crypto.dump_certificate(crypto.FILETYPE_ASN1, certificate))
+    return session._check_leaf(certificate)
 
 
 def build_context(profile: TLSProfile) -> SSL.Context:
@@ -182,7 +182,7 @@ class TLSSession:
     - :meth:`receive` takes wire bytes and returns plaintext; after it, check
       :attr:`established` and :attr:`peer_closed`, and send :meth:`data_to_send`.
     - :meth:`send` takes plaintext and returns wire bytes.
-    - :meth:`close` returns ``close_notify``.
+    - :meth:`close` returns ``close_notify``; :meth:`flush` whatever is left (alerts).
 
     Handshake failures raise :class:`TLSFailure` with the cause token
     (``fingerprint-mismatch``, ``no-usable-fingerprint``, ``no-certificate``,
@@ -193,6 +193,7 @@ class TLSSession:
     __slots__ = (
         "_check",
         "_connection",
+        "_deferred",
         "_fingerprints",
         "_heard",
         "established",
@@ -224,16 +225,22 @@ class TLSSession:
         self._fingerprints = tuple(fingerprints)
         self._check = _Check.NOT_RUN
         self._heard = False  # application data received from the peer
+        self._deferred = False  # post-handshake output waits for the next write
         self.server = server
         self.established = False
         self.peer_closed = False
 
     # -- handshake --------------------------------------------------------------------
 
-    def _check_leaf(self, der: bytes) -> bool:
+    def _check_leaf(self, certificate: crypto.X509) -> bool:
+        if self._check is not _Check.NOT_RUN:
+            # OpenSSL asks again for the same leaf (once per error, once at the end);
+            # renegotiation is off, so the first answer stands.
+            return self._check is _Check.MATCH
         if not usable_fingerprints(self._fingerprints):
             self._check = _Check.UNUSABLE  # e.g. md5 only: RFC 8122 §5 forbids it
             return False
+        der = crypto.dump_certificate(crypto.FILETYPE_ASN1, certificate)
         if certificate_matches(self._fingerprints, der):
             self._check = _Check.MATCH
             return True
@@ -255,6 +262,10 @@ class TLSSession:
             # No verify callback on the leaf: never relay for an unchecked peer.
             raise TLSFailure("no-certificate", "peer certificate was not checked")
         self.established = True
+        # RFC 8446 §4.6.1: a TLS 1.3 server may send NewSessionTicket at any time after
+        # the handshake (ours are useless: no resumption). They ride with the next
+        # write instead of costing a send of their own.
+        self._deferred = self.server and self.version == "TLSv1.3"
 
     def _failure(self, error: SSL.Error) -> TLSFailure:
         detail = _reason(error)
@@ -300,11 +311,20 @@ class TLSSession:
     def send(self, data: bytes) -> bytes:
         """Encrypt *data*; return the records to write."""
         self._connection.sendall(data)  # pyOpenSSL enables partial writes: loop per record
+        self._deferred = False
         records = -(-len(data) // _RECORD)
         return self._drain(len(data) + records * _RECORD_OVERHEAD + 1024)
 
     def data_to_send(self) -> bytes:
-        """Wire bytes OpenSSL produced on its own (handshake flights, alerts)."""
+        """Wire bytes OpenSSL produced on its own (handshake flights, alerts) that must
+        go now; deferred post-handshake messages stay for the next :meth:`send`."""
+        if self._deferred:
+            return b""
+        return self._drain(_RECORD + _RECORD_OVERHEAD)
+
+    def flush(self) -> bytes:
+        """Everything OpenSSL has produced, deferred output included (e.g. an alert)."""
+        self._deferred = False
         return self._drain(_RECORD + _RECORD_OVERHEAD)
 
     def _drain(self, size: int) -> bytes:
@@ -329,7 +349,7 @@ class TLSSession:
             self._connection.shutdown()
         except SSL.Error:
             return b""
-        return self.data_to_send()
+        return self.flush()
 
     def release(self) -> None:
         """Break the session/connection reference cycle."""

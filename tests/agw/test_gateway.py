@@ -29,6 +29,7 @@ from .helpers import (
     LeakCheck,
     asynctest,
     configure,
+    free_port,
     local,
     refused,
     release,
@@ -255,9 +256,7 @@ async def test_a_request_is_validated_as_a_whole_before_anything_happens() -> No
 
 @asynctest
 async def test_no_free_port_is_510_and_undoes_the_request() -> None:
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        base = holder.getsockname()[1]
+    base = free_port_pair()
     realms = {
         "access": RealmConfig(ports=(base, base + 1)),
         "core": RealmConfig(ports=(base, base + 1)),
@@ -293,6 +292,40 @@ async def test_no_free_port_is_510_and_undoes_the_request() -> None:
         assert partial.context == first.context
         assert [type(r) for r in partial.partial] == [TerminationReleased]
     await leaks.check()
+
+
+def free_port_pair() -> int:
+    """Two consecutive free ports below the ephemeral range (PEERS.md)."""
+    for _ in range(100):
+        base = free_port()
+        with socket.socket() as first, socket.socket() as second:
+            try:
+                first.bind(("127.0.0.1", base))
+                second.bind(("127.0.0.1", base + 1))
+            except OSError:
+                continue
+            return base
+    raise RuntimeError("no two free consecutive ports")
+
+
+@asynctest
+async def test_realms_on_one_address_never_share_a_port() -> None:
+    base = free_port_pair()
+    realms = {
+        "access": RealmConfig(ports=(base, base + 1)),
+        "core": RealmConfig(ports=(base, base + 1)),
+    }
+    async with AGW(AGWConfig(realms=realms)) as agw:
+        # Active (not listening) terminations: the kernel would let both bind one port.
+        first = await run(
+            agw,
+            None,
+            reserve(1, Side.ACCESS, attrs.evolve(ACCESS, setup=Setup.ACTIVE)),
+            reserve(1, Side.CORE, CORE),
+        )
+        assert {reserved(first, 0).port, reserved(first, 1).port} == {base, base + 1}
+        failure = await refused(agw, None, reserve(1, Side.CORE, CORE))
+        assert failure.code == H248Code.INSUFFICIENT_RESOURCES
 
 
 @asynctest
