@@ -316,14 +316,21 @@ class Termination:
         self._listening = True
         self.log.debug("listening on %s:%d", self.address, self.port)
 
-    def _stop_listening(self) -> None:
-        """Stop accepting; keep the port reserved with a fresh, non-listening socket."""
+    def _stop_listening(self, *, keep_port: bool = True) -> None:
+        """Stop accepting. With *keep_port*, hold the port with a fresh, non-listening
+        socket (the AGW's own allocator keeps it reserved regardless)."""
         if not self._listening or self._sock is None:
             return
         self.env.loop.remove_reader(self._sock.fileno())
         self._sock.close()
         self._listening = False
-        self._sock = _bind(self.address, self.port, reuse=True)
+        self._sock = None
+        if keep_port:
+            try:
+                self._sock = _bind(self.address, self.port, reuse=True)
+            except OSError as error:
+                # Connections refused on this port linger in TIME_WAIT without SO_REUSEADDR.
+                self.log.debug("port %d not re-bound: %s", self.port, error)
 
     def _on_acceptable(self) -> None:
         sock = self._sock
@@ -436,8 +443,8 @@ class Termination:
     # -- teardown ---------------------------------------------------------------------
 
     def drop_bearer(self) -> None:
-        """Close the connection and stop accepting (the port stays reserved)."""
-        self._stop_listening()
+        """Close the connection and stop accepting."""
+        self._stop_listening(keep_port=False)
         for task in list(self._tasks):
             task.cancel()
         if self.leg is not None:

@@ -298,3 +298,43 @@ async def test_ue_rejecting_the_agw_certificate_is_a_setup_failure(
     ]
     await sink.close()
     await leaks.check()
+
+
+@pytest.mark.peers
+@asynctest
+async def test_no_session_resumption_across_streams(tmp_path: Path) -> None:
+    """A session from one stream cannot be resumed on another to skip its fingerprint
+    check: stream 2 pins another UE certificate, so its full handshake must fail."""
+    openssl = require_peer("openssl")
+    ue = write_certificate(tmp_path, "ue")
+    other = write_certificate(tmp_path, "other")
+    notes = Notifications()
+    session = tmp_path / "session.pem"
+    sink = TCPSink()
+    async with AGW(on_notification=notes) as agw:
+        first = await originating_call(agw, (ue.fingerprint,), await sink.start())
+        second = await originating_call(agw, (other.fingerprint,), None)
+        argv = [openssl, "s_client", "-quiet", "-no_ign_eof"]
+        argv += ["-cert", str(ue.cert), "-key", str(ue.key)]
+        connect = ["-connect", f"127.0.0.1:{first.access.port}", "-sess_out", str(session)]
+        async with Peer(*argv, *connect) as peer:
+            peer.write(SEND)
+            await asyncio.wait_for(_until(lambda: len(sink.received) == len(SEND)), 10)
+            sink.write(b"!")  # data toward the UE carries the TLS 1.3 tickets along
+            await peer.wait_output(b"!")
+        await notes.wait(1)
+        assert session.stat().st_size > 0  # the UE holds a session it could try to resume
+        status, _ = await s_client_resume(argv, second.access.port, session)
+        await notes.wait(2)
+    assert status != 0
+    assert notes.items[1] == TLSSetupFailed(
+        context=second.context, termination=second.access.termination, cause="fingerprint-mismatch"
+    )
+    await sink.close()
+
+
+async def s_client_resume(argv: list[str], port: int, session: Path) -> tuple[int, bytes]:
+    async with Peer(*argv, "-connect", f"127.0.0.1:{port}", "-sess_in", str(session)) as peer:
+        peer.write(SEND)
+        status = await peer.wait_exit(15)
+        return status, bytes(peer.stderr)

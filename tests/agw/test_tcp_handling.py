@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from imsalg.agw import AGW, AGWConfig
+from imsalg.agw import AGW, AGWConfig, RealmConfig
 from imsalg.iq.procedures import (
     BearerReleased,
     Establishment,
@@ -449,3 +449,100 @@ async def _push(writer: asyncio.StreamWriter, block: bytes, count: int) -> None:
     for _ in range(count):
         writer.write(block)
         await writer.drain()
+
+
+@asynctest
+async def test_a_leg_waits_with_reading_paused_until_the_other_is_up(tmp_path: Path) -> None:
+    """The UE's SEND arrives before the core peer connected: held, then delivered."""
+    ue = write_certificate(tmp_path)
+    async with AGW() as agw:
+        call = await originating_call(
+            agw, (ue.fingerprint,), None, core=local(Side.CORE, setup=Setup.PASSIVE)
+        )
+        user = MSRPEndpoint(UE_URI, CORE_URI)
+        await user.connect("127.0.0.1", call.access.port, tls=client_context(ue))
+        sending = asyncio.ensure_future(user.send_message(b"early bird", timeout=10))
+        await asyncio.sleep(SETTLE)
+        assert agw.counters.octets_relayed == 0
+        core = MSRPEndpoint(CORE_URI, UE_URI)
+        await core.connect("127.0.0.1", call.core.port)
+        assert await sending == [200]
+        (message,) = await core.wait_messages(1)
+        assert bytes(message.body) == b"early bird"
+        await user.close()
+        await core.close()
+
+
+@asynctest
+async def test_ipv6_realms(tmp_path: Path) -> None:
+    ue = write_certificate(tmp_path)
+    realm = RealmConfig(address="::1")
+    core = MSRPEndpoint(CORE_URI, UE_URI)
+    core_port = await core.listen("::1")
+    async with AGW(AGWConfig(realms={"access": realm, "core": realm})) as agw:
+        result = await run(
+            agw,
+            None,
+            reserve(
+                1,
+                Side.ACCESS,
+                local(Side.ACCESS, setup=Setup.PASSIVE, path=True),
+                remote(fingerprints=(ue.fingerprint,)),
+            ),
+            reserve(1, Side.CORE, local(Side.CORE, setup=Setup.ACTIVE), remote("::1", core_port)),
+        )
+        access = reserved(result, 0)
+        assert access.address == "::1"
+        assert access.path[0].host == "[::1]"
+        user = MSRPEndpoint(UE_URI, CORE_URI)
+        await user.connect("::1", access.port, tls=client_context(ue))
+        assert await user.send_message(b"over IPv6") == [200]
+        await user.close()
+    await core.close()
+
+
+@asynctest
+async def test_source_filtering_refuses_and_keeps_listening(tmp_path: Path) -> None:
+    leaks = LeakCheck()
+    ue = write_certificate(tmp_path)
+    elsewhere = RealmConfig(allowed_sources=("192.0.2.0/24",))
+    loopback = RealmConfig(allowed_sources=("127.0.0.0/8",))
+    config = AGWConfig(realms={"access": elsewhere, "core": RealmConfig(), "lo": loopback})
+    async with AGW(config) as agw:
+        pinned = remote(fingerprints=(ue.fingerprint,))
+        result = await run(
+            agw,
+            None,
+            reserve(1, Side.ACCESS, local(Side.ACCESS, setup=Setup.PASSIVE), pinned),
+            reserve(2, Side.ACCESS, local(Side.ACCESS, setup=Setup.PASSIVE, realm="lo"), pinned),
+        )
+        for attempt in range(2):  # refused, and the port still listens for the right peer
+            reader, writer = await asyncio.open_connection("127.0.0.1", reserved(result, 0).port)
+            assert await asyncio.wait_for(reader.read(), 5) == b""
+            writer.close()
+            await writer.wait_closed()
+            assert agw.counters.connections_rejected == attempt + 1
+        _, writer = await asyncio.open_connection("127.0.0.1", reserved(result, 1).port)
+        await wait_until(lambda: agw.counters.connections_accepted == 1, 5)
+        writer.close()
+        await writer.wait_closed()
+    await leaks.check()
+
+
+@asynctest
+async def test_one_connection_per_termination(tmp_path: Path) -> None:
+    ue = write_certificate(tmp_path)
+    async with AGW() as agw:
+        call = await originating_call(agw, (ue.fingerprint,), None)
+        _, first = await asyncio.open_connection("127.0.0.1", call.access.port)
+        await wait_until(lambda: agw.counters.connections_accepted == 1, 5)
+        # The listening socket is gone once the termination has its connection.
+        try:
+            _, second = await asyncio.open_connection("127.0.0.1", call.access.port)
+        except ConnectionRefusedError:
+            pass
+        else:
+            second.close()
+            raise AssertionError("a second connection was accepted")
+        first.close()
+        await first.wait_closed()
