@@ -18,6 +18,8 @@ Rules kept:
   and Release results that happened before stay and are reported in
   ``GatewayFailure.partial`` (H.248.1 §8.2.2: commands run in order, the first error
   stops the transaction).
+- H.248.36 termination heartbeat: a termination asking for it is reported every
+  ``heartbeat`` seconds through ``on_heartbeat`` until released.
 - H.248.1 error codes (TS 29.334 §5.17.1): 411 unknown context, 430 unknown
   termination, 449 unsupported parameter value (the value is named), 501 not
   implemented, 510 insufficient resources, 500 internal failure.
@@ -200,10 +202,16 @@ class AGW:
         config: AGWConfig | None = None,
         *,
         on_notification: Callable[[GatewayNotification], None] | None = None,
+        on_heartbeat: Callable[[str, str], None] | None = None,
     ) -> None:
         self.config = config or AGWConfig()
         #: Called (synchronously, from the event loop) for every notification.
         self.on_notification = on_notification
+        #: Called with (context, termination) every ``LocalSide.heartbeat`` seconds for
+        #: terminations that asked for the termination heartbeat (H.248.36 hangterm/thb).
+        #: The procedure model has no notification for it (the IMS-ALG only acknowledges
+        #: it): an H.248 front end turns these calls into Notify, in-process nobody needs them.
+        self.on_heartbeat = on_heartbeat
         self._counters = AGWCounters()
         self._contexts: dict[str, _Context] = {}
         self._context_ids = itertools.count(1)
@@ -221,7 +229,12 @@ class AGW:
             return
         loop = asyncio.get_running_loop()
         self._env = RelayEnvironment(
-            loop, self.config, build_context(self.config.tls), self._notify, self._counters
+            loop,
+            self.config,
+            build_context(self.config.tls),
+            self._notify,
+            self._counters,
+            self._heartbeat,
         )
         self._pool.fill()
         logger.info(
@@ -423,11 +436,8 @@ class AGW:
         realm = self.config.realms.get(local.realm)
         if realm is None:
             raise _refuse(H248Code.UNSUPPORTED_VALUE, f"unknown realm ipdc/realm={local.realm!r}")
-        if local.heartbeat is not None:
-            raise _refuse(
-                H248Code.NOT_IMPLEMENTED,
-                "termination heartbeat (hangterm/thb) is not implemented",
-            )
+        if local.heartbeat is not None and local.heartbeat < 0:
+            raise _refuse(H248Code.UNSUPPORTED_VALUE, f"hangterm/thb timerx={local.heartbeat}")
         if local.msrp_mode is MSRPMode.AWARE and local.transport not in _MSRP_TRANSPORTS:
             raise _refuse(
                 H248Code.UNSUPPORTED_VALUE,
@@ -578,6 +588,15 @@ class AGW:
             callback(notification)
         except Exception:
             logger.exception("notification callback failed for %r", notification)
+
+    def _heartbeat(self, context: str, termination: str) -> None:
+        callback = self.on_heartbeat
+        if callback is None:
+            return
+        try:
+            callback(context, termination)
+        except Exception:
+            logger.exception("heartbeat callback failed for %s %s", context, termination)
 
     def _schedule_refill(self, env: RelayEnvironment) -> None:
         if self._refill is None and len(self._pool) < self._pool.size:

@@ -131,7 +131,7 @@ class TerminationLog(_LoggerAdapter):
 class RelayEnvironment:
     """What terminations and legs share: loop, configuration, TLS context, sinks."""
 
-    __slots__ = ("config", "counters", "loop", "notify", "tls_context")
+    __slots__ = ("config", "counters", "heartbeat", "loop", "notify", "tls_context")
 
     def __init__(
         self,
@@ -140,12 +140,14 @@ class RelayEnvironment:
         tls_context: SSL.Context,
         notify: Callable[[GatewayNotification], None],
         counters: AGWCounters,
+        heartbeat: Callable[[str, str], None],
     ) -> None:
         self.loop = loop
         self.config = config
         self.tls_context = tls_context
         self.notify = notify
         self.counters = counters
+        self.heartbeat = heartbeat
 
 
 @attrs.define
@@ -169,6 +171,7 @@ class Termination:
 
     __slots__ = (
         "_connecting",
+        "_heartbeat",
         "_listening",
         "_sock",
         "_tasks",
@@ -229,6 +232,8 @@ class Termination:
         self._listening = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._connecting = False
+        self._heartbeat: asyncio.TimerHandle | None = None
+        self._arm_heartbeat()
 
     # -- derived state ----------------------------------------------------------------
 
@@ -274,10 +279,26 @@ class Termination:
 
     def configure(self, local: LocalSide, remote: RemoteSide) -> None:
         """Apply the wanted state from a Configure (validated by the gateway)."""
+        interval = self.local.heartbeat
         self.local = local
         self.remote = remote
+        if local.heartbeat != interval:
+            self._arm_heartbeat()
         self.refresh()
         self.relay.update()
+
+    def _arm_heartbeat(self) -> None:
+        """H.248.36 hangterm/thb: report the termination every ``heartbeat`` seconds."""
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
+        if self.local.heartbeat and not self.released:
+            self._heartbeat = self.env.loop.call_later(self.local.heartbeat, self._beat)
+
+    def _beat(self) -> None:
+        self._heartbeat = None
+        self._arm_heartbeat()
+        self.env.heartbeat(self.context, self.ident)
 
     def refresh(self) -> None:
         """Bring sockets in line with role, mode and remote: listen, connect or wait."""
@@ -451,8 +472,11 @@ class Termination:
             self.leg.close()
 
     async def close(self) -> None:
-        """Release everything of the termination: sockets, tasks, certificate."""
+        """Release everything of the termination: sockets, tasks, timers, certificate."""
         self.released = True
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            self._heartbeat = None
         self.drop_bearer()
         if self._sock is not None:
             if self._listening:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import socket
 
@@ -37,6 +38,7 @@ from .helpers import (
     reserve,
     reserved,
     run,
+    wait_until,
 )
 
 UE_FP = Fingerprint.of_certificate(b"not a certificate", "sha-256")
@@ -175,7 +177,7 @@ CORE = local(Side.CORE, setup=Setup.ACTIVE)
             "'md5'",
         ),
         (reserve(1, Side.CORE, attrs.evolve(CORE, address="10.9.9.9")), 449, "not the address"),
-        (reserve(1, Side.CORE, attrs.evolve(CORE, heartbeat=60)), 501, "heartbeat"),
+        (reserve(1, Side.CORE, attrs.evolve(CORE, heartbeat=-1)), 449, "timerx=-1"),
         (reserve(1, Side.CORE, CORE, remote("core.example.net", 2855)), 449, "not an IP address"),
         (reserve(1, Side.CORE, CORE, remote(fingerprints=(UE_FP,))), 449, "remote fingerprint"),
         (
@@ -326,6 +328,24 @@ async def test_realms_on_one_address_never_share_a_port() -> None:
         assert {reserved(first, 0).port, reserved(first, 1).port} == {base, base + 1}
         failure = await refused(agw, None, reserve(1, Side.CORE, CORE))
         assert failure.code == H248Code.INSUFFICIENT_RESOURCES
+
+
+@asynctest
+async def test_termination_heartbeat_until_released() -> None:
+    beats: list[tuple[str, str]] = []
+    async with AGW(on_heartbeat=lambda context, term: beats.append((context, term))) as agw:
+        result = await run(
+            agw,
+            None,
+            reserve(1, Side.CORE, attrs.evolve(CORE, heartbeat=1)),
+            reserve(2, Side.CORE, CORE),  # asks for none
+        )
+        ident = reserved(result).termination
+        await wait_until(lambda: len(beats) >= 1, 3)
+        assert beats == [(result.context, ident)]
+        await run(agw, result.context, release(ident))
+        await asyncio.sleep(1.2)
+        assert beats == [(result.context, ident)]
 
 
 @asynctest

@@ -300,8 +300,12 @@ async def test_socat_openssl_listen_echo_as_passive_ue(
 
 
 @asynctest
-async def test_stdlib_ssl_client_sees_the_reserved_fingerprint(tmp_path: Path) -> None:
-    """A third TLS stack (Python's ssl) checks the AGW certificate by fingerprint."""
+async def test_stdlib_ssl_client_sees_the_reserved_fingerprint(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A third TLS stack (Python's ssl) checks the AGW certificate by fingerprint; and
+    nothing the AGW logs, even at debug level, contains a private key."""
+    caplog.set_level(logging.DEBUG, logger="imsalg.agw")
     ue = write_certificate(tmp_path)
     core = MSRPEndpoint(CORE_URI, UE_URI)
     core_port = await core.listen()
@@ -320,6 +324,11 @@ async def test_stdlib_ssl_client_sees_the_reserved_fingerprint(tmp_path: Path) -
         assert access.fingerprint.matches(der)
         await client.close()
     await core.close()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "TLS established" in logged
+    assert "PRIVATE KEY" not in logged
+    key_body = "".join(ue.key_pem.decode().splitlines()[1:-1])
+    assert key_body[:40] not in logged.replace("\n", "")
 
 
 def test_profile_rejects_empty_suites() -> None:
