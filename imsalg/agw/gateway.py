@@ -581,22 +581,10 @@ class AGW:
     # -- notifications and the certificate pool ---------------------------------------
 
     def _notify(self, notification: GatewayNotification) -> None:
-        callback = self.on_notification
-        if callback is None:
-            return
-        try:
-            callback(notification)
-        except Exception:
-            logger.exception("notification callback failed for %r", notification)
+        _invoke(self.on_notification, notification)
 
     def _heartbeat(self, context: str, termination: str) -> None:
-        callback = self.on_heartbeat
-        if callback is None:
-            return
-        try:
-            callback(context, termination)
-        except Exception:
-            logger.exception("heartbeat callback failed for %s %s", context, termination)
+        _invoke(self.on_heartbeat, context, termination)
 
     def _schedule_refill(self, env: RelayEnvironment) -> None:
         if self._refill is None and len(self._pool) < self._pool.size:
@@ -609,6 +597,16 @@ class AGW:
             return
         self._pool.fill(_REFILL_STEP)
         self._schedule_refill(env)
+
+
+def _invoke(callback: Callable[..., None] | None, *args: object) -> None:
+    """Call a user callback from the event loop; its failure is logged, not spread."""
+    if callback is None:
+        return
+    try:
+        callback(*args)
+    except Exception:
+        logger.exception("callback %r failed for %r", callback, args)
 
 
 def _check_remote(remote: RemoteSide, local: LocalSide) -> None:

@@ -192,7 +192,8 @@ class TLSSession:
     Handshake failures raise :class:`TLSFailure` with the cause token
     (``fingerprint-mismatch``, ``no-usable-fingerprint``, ``no-certificate``,
     ``peer-alert``, ``handshake-failed``); the alert OpenSSL chose is then waiting in
-    :meth:`data_to_send`.
+    :meth:`flush`. After a TLS 1.3 server handshake the session tickets wait for the
+    next :meth:`send` (or :meth:`close`) instead of costing a write of their own.
     """
 
     __slots__ = (
