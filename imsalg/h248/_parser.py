@@ -28,6 +28,77 @@ from typing import Any, Final, NoReturn, TypeVar
 from imsalg.errors import H248SyntaxError
 from imsalg.h248 import _vocabulary as vocabulary
 from imsalg.h248 import model as m
+from imsalg.h248._bound import (
+    T_ADD,
+    T_AUDIT,
+    T_AUDIT_CAPABILITY,
+    T_AUDIT_VALUE,
+    T_AUTHENTICATION,
+    T_BUFFER,
+    T_CONTEXT,
+    T_CONTEXT_ATTR,
+    T_CONTEXT_AUDIT,
+    T_CONTEXT_LIST,
+    T_DELAY,
+    T_DIGIT_MAP,
+    T_DIRECTION,
+    T_DURATION,
+    T_EMBED,
+    T_EMERGENCY,
+    T_EMERGENCY_OFF,
+    T_ERROR,
+    T_EVENT_BUFFER,
+    T_EVENTS,
+    T_IEPS_CALL,
+    T_IMM_ACK_REQUIRED,
+    T_INTERSIGNAL,
+    T_KEEP_ACTIVE,
+    T_LOCAL,
+    T_LOCAL_CONTROL,
+    T_MEDIA,
+    T_MESSAGE_SEGMENT,
+    T_METHOD,
+    T_MGC_ID_TO_TRY,
+    T_MODE,
+    T_MODEM,
+    T_MODIFY,
+    T_MOVE,
+    T_MTP,
+    T_MUX,
+    T_NOTIFY,
+    T_NOTIFY_COMPLETION,
+    T_NOTIFY_REGULATED,
+    T_OBSERVED_EVENTS,
+    T_OFF,
+    T_ON,
+    T_PACKAGES,
+    T_PENDING,
+    T_PRIORITY,
+    T_PROFILE,
+    T_REASON,
+    T_REMOTE,
+    T_REPLY,
+    T_REQUEST_ID,
+    T_RESERVED_GROUP,
+    T_RESERVED_VALUE,
+    T_RESET_EVENTS_DESCRIPTOR,
+    T_RESPONSE_ACK,
+    T_SERVICE_CHANGE,
+    T_SERVICE_CHANGE_ADDRESS,
+    T_SERVICE_CHANGE_INCOMPLETE,
+    T_SERVICE_STATES,
+    T_SERVICES,
+    T_SIGNAL_LIST,
+    T_SIGNAL_TYPE,
+    T_SIGNALS,
+    T_STATISTICS,
+    T_STREAM,
+    T_SUBTRACT,
+    T_TERMINATION_STATE,
+    T_TOPOLOGY,
+    T_TRANSACTION,
+    T_VERSION,
+)
 from imsalg.h248._lexical import (
     OCTET_HEAD_RE,
     PLAIN_TOKEN_RE,
@@ -41,78 +112,6 @@ from imsalg.h248._lexical import (
 from imsalg.h248.tokens import KEYWORDS, Token
 
 __all__ = ["decode_text"]
-
-# Token members bound once: on Python 3.11 each Token.X lookup runs a Python-level
-# enum descriptor (~65 ns), and the codec names tokens at every step.
-_T_ADD: Final = Token.ADD
-_T_AUDIT: Final = Token.AUDIT
-_T_AUDIT_CAPABILITY: Final = Token.AUDIT_CAPABILITY
-_T_AUDIT_VALUE: Final = Token.AUDIT_VALUE
-_T_AUTHENTICATION: Final = Token.AUTHENTICATION
-_T_BUFFER: Final = Token.BUFFER
-_T_CONTEXT: Final = Token.CONTEXT
-_T_CONTEXT_ATTR: Final = Token.CONTEXT_ATTR
-_T_CONTEXT_AUDIT: Final = Token.CONTEXT_AUDIT
-_T_CONTEXT_LIST: Final = Token.CONTEXT_LIST
-_T_DELAY: Final = Token.DELAY
-_T_DIGIT_MAP: Final = Token.DIGIT_MAP
-_T_DIRECTION: Final = Token.DIRECTION
-_T_DURATION: Final = Token.DURATION
-_T_EMBED: Final = Token.EMBED
-_T_EMERGENCY: Final = Token.EMERGENCY
-_T_EMERGENCY_OFF: Final = Token.EMERGENCY_OFF
-_T_ERROR: Final = Token.ERROR
-_T_EVENTS: Final = Token.EVENTS
-_T_EVENT_BUFFER: Final = Token.EVENT_BUFFER
-_T_IEPS_CALL: Final = Token.IEPS_CALL
-_T_IMM_ACK_REQUIRED: Final = Token.IMM_ACK_REQUIRED
-_T_INTERSIGNAL: Final = Token.INTERSIGNAL
-_T_KEEP_ACTIVE: Final = Token.KEEP_ACTIVE
-_T_LOCAL: Final = Token.LOCAL
-_T_LOCAL_CONTROL: Final = Token.LOCAL_CONTROL
-_T_MEDIA: Final = Token.MEDIA
-_T_MESSAGE_SEGMENT: Final = Token.MESSAGE_SEGMENT
-_T_METHOD: Final = Token.METHOD
-_T_MGC_ID_TO_TRY: Final = Token.MGC_ID_TO_TRY
-_T_MODE: Final = Token.MODE
-_T_MODEM: Final = Token.MODEM
-_T_MODIFY: Final = Token.MODIFY
-_T_MOVE: Final = Token.MOVE
-_T_MTP: Final = Token.MTP
-_T_MUX: Final = Token.MUX
-_T_NOTIFY: Final = Token.NOTIFY
-_T_NOTIFY_COMPLETION: Final = Token.NOTIFY_COMPLETION
-_T_NOTIFY_REGULATED: Final = Token.NOTIFY_REGULATED
-_T_OBSERVED_EVENTS: Final = Token.OBSERVED_EVENTS
-_T_OFF: Final = Token.OFF
-_T_ON: Final = Token.ON
-_T_PACKAGES: Final = Token.PACKAGES
-_T_PENDING: Final = Token.PENDING
-_T_PRIORITY: Final = Token.PRIORITY
-_T_PROFILE: Final = Token.PROFILE
-_T_REASON: Final = Token.REASON
-_T_REMOTE: Final = Token.REMOTE
-_T_REPLY: Final = Token.REPLY
-_T_REQUEST_ID: Final = Token.REQUEST_ID
-_T_RESERVED_GROUP: Final = Token.RESERVED_GROUP
-_T_RESERVED_VALUE: Final = Token.RESERVED_VALUE
-_T_RESET_EVENTS_DESCRIPTOR: Final = Token.RESET_EVENTS_DESCRIPTOR
-_T_RESPONSE_ACK: Final = Token.RESPONSE_ACK
-_T_SERVICES: Final = Token.SERVICES
-_T_SERVICE_CHANGE: Final = Token.SERVICE_CHANGE
-_T_SERVICE_CHANGE_ADDRESS: Final = Token.SERVICE_CHANGE_ADDRESS
-_T_SERVICE_CHANGE_INCOMPLETE: Final = Token.SERVICE_CHANGE_INCOMPLETE
-_T_SERVICE_STATES: Final = Token.SERVICE_STATES
-_T_SIGNALS: Final = Token.SIGNALS
-_T_SIGNAL_LIST: Final = Token.SIGNAL_LIST
-_T_SIGNAL_TYPE: Final = Token.SIGNAL_TYPE
-_T_STATISTICS: Final = Token.STATISTICS
-_T_STREAM: Final = Token.STREAM
-_T_SUBTRACT: Final = Token.SUBTRACT
-_T_TERMINATION_STATE: Final = Token.TERMINATION_STATE
-_T_TOPOLOGY: Final = Token.TOPOLOGY
-_T_TRANSACTION: Final = Token.TRANSACTION
-_T_VERSION: Final = Token.VERSION
 
 _T = TypeVar("_T")
 _Tokens = list[str]
@@ -316,7 +315,7 @@ def _on_off(tokens: _Tokens, index: int) -> bool:
     return _token_value(tokens, index, _ON_OFF, "ON or OFF")
 
 
-_ON_OFF: Final = {_T_ON: True, _T_OFF: False}
+_ON_OFF: Final = {T_ON: True, T_OFF: False}
 _RELATIONS: Final = {"#": m.Relation.NOT_EQUAL, "<": m.Relation.LESS, ">": m.Relation.GREATER}
 
 
@@ -392,14 +391,14 @@ def _message(tokens: _Tokens, index: int) -> tuple[m.Message, int]:
     """megacoMessage = LWSP [authenticationHeader SEP] message;
     message = MegacopToken SLASH Version SEP mId SEP messageBody."""
     authentication = None
-    if _KW(tokens[0].lower()) is _T_AUTHENTICATION:
+    if _KW(tokens[0].lower()) is T_AUTHENTICATION:
         authentication, index = _authentication(tokens, 1)
     match = _VERSION_RE.match(tokens[index])
     if match is None:
         _fail(tokens, index, "'MEGACO/<version>' or '!/<version>'")
     version = int(match[1])
     mid, index = _mid(tokens, index + 1)
-    if _KW(tokens[index].lower()) is _T_ERROR:
+    if _KW(tokens[index].lower()) is T_ERROR:
         # messageBody = errorDescriptor / transactionList
         error, index = _error(tokens, index + 1)
         return m.Message(
@@ -466,7 +465,7 @@ def _mid(tokens: _Tokens, index: int) -> tuple[m.MId, int]:
         port, index = _port(tokens, index)
         return m.DomainName(name=name, port=port), index
     kw = _KW(token.lower())
-    if kw is _T_MTP and tokens[index + 1] == "{":
+    if kw is T_MTP and tokens[index + 1] == "{":
         # mtpAddress = MTPToken LBRKT 4*8 (HEXDIG) RBRKT
         address = tokens[index + 2]
         if not 4 <= len(address) <= 8 or _HEX_RE.match(address) is None:
@@ -478,7 +477,7 @@ def _mid(tokens: _Tokens, index: int) -> tuple[m.MId, int]:
 
 
 _ADDRESS_CHARS: Final = frozenset("0123456789abcdefABCDEF.")
-_BODY_START: Final = frozenset({_T_TRANSACTION, _T_REPLY, _T_PENDING, _T_RESPONSE_ACK, _T_ERROR})
+_BODY_START: Final = frozenset({T_TRANSACTION, T_REPLY, T_PENDING, T_RESPONSE_ACK, T_ERROR})
 
 
 def _port(tokens: _Tokens, index: int) -> tuple[int | None, int]:
@@ -492,7 +491,7 @@ def _port(tokens: _Tokens, index: int) -> tuple[int | None, int]:
 
 def _transaction(tokens: _Tokens, index: int) -> tuple[m.Transaction, int]:
     kw = _KW(tokens[index].lower())
-    if kw is _T_TRANSACTION:
+    if kw is T_TRANSACTION:
         # transactionRequest = TransToken EQUAL TransactionID LBRKT actionRequest
         #                      *(COMMA actionRequest) RBRKT
         if tokens[index + 1] != "=":
@@ -500,20 +499,20 @@ def _transaction(tokens: _Tokens, index: int) -> tuple[m.Transaction, int]:
         tid = _uint(tokens, index + 2, _UINT32, "a transaction ID")
         actions, index = _list(tokens, index + 3, _action_request)
         return m.TransactionRequest(transaction_id=tid, actions=tuple(actions)), index
-    if kw is _T_REPLY:
+    if kw is T_REPLY:
         return _transaction_reply(tokens, index + 1)
-    if kw is _T_PENDING:
+    if kw is T_PENDING:
         # transactionPending = PendingToken EQUAL TransactionID LBRKT RBRKT
         index = _expect(tokens, index + 1, "=")
         tid = _uint(tokens, index, _UINT32, "a transaction ID")
         index = _expect(tokens, index + 1, "{")
         return m.TransactionPending(transaction_id=tid), _expect(tokens, index, "}")
-    if kw is _T_RESPONSE_ACK:
+    if kw is T_RESPONSE_ACK:
         # transactionResponseAck = ResponseAckToken LBRKT transactionAck
         #                          *(COMMA transactionAck) RBRKT
         acks, index = _list(tokens, index + 1, _transaction_ack)
         return m.TransactionResponseAck(acks=tuple(acks)), index
-    if kw is _T_MESSAGE_SEGMENT:
+    if kw is T_MESSAGE_SEGMENT:
         raise _Fail(index, "segment replies (H.248.1 v3 segmentation) are not supported")
     _fail(tokens, index, "Transaction, Reply, Pending or TransactionResponseAck")
 
@@ -539,11 +538,11 @@ def _transaction_reply(tokens: _Tokens, index: int) -> tuple[m.TransactionReply,
     index = _expect(tokens, index + 1, "{")
     imm_ack = False
     kw = _KW(tokens[index].lower())
-    if kw is _T_IMM_ACK_REQUIRED:
+    if kw is T_IMM_ACK_REQUIRED:
         imm_ack = True
         index = _expect(tokens, index + 1, ",")
         kw = _KW(tokens[index].lower())
-    if kw is _T_ERROR:
+    if kw is T_ERROR:
         error, index = _error(tokens, index + 1)
         return m.TransactionReply(
             transaction_id=tid, error=error, imm_ack_required=imm_ack
@@ -585,29 +584,29 @@ class _ContextBuilder:
 
     def take(self, kw: Token, tokens: _Tokens, index: int) -> int:
         """Parse the context property starting with *kw* (one of _CONTEXT_PROPERTIES)."""
-        if kw is _T_EMERGENCY_OFF:
-            kw = _T_EMERGENCY
+        if kw is T_EMERGENCY_OFF:
+            kw = T_EMERGENCY
         if kw in self.seen:
             _twice(tokens, index)
         self.seen.add(kw)
-        if kw is _T_PRIORITY:
+        if kw is T_PRIORITY:
             # priority = PriorityToken EQUAL UINT16
             index = _expect(tokens, index + 1, "=")
             self.priority = _uint(tokens, index, _UINT16, "a priority")
             return index + 1
-        if kw is _T_EMERGENCY:
-            self.emergency = _KW(tokens[index].lower()) is _T_EMERGENCY
+        if kw is T_EMERGENCY:
+            self.emergency = _KW(tokens[index].lower()) is T_EMERGENCY
             return index + 1
-        if kw is _T_IEPS_CALL:
+        if kw is T_IEPS_CALL:
             # iepsValue = IEPSToken EQUAL ("ON" / "OFF")
             self.ieps = _assigned(tokens, index, _ON_OFF, "ON or OFF")
             return index + 3
-        if kw is _T_TOPOLOGY:
+        if kw is T_TOPOLOGY:
             self.topology, index = _topology(tokens, index + 1)
             return index
         # contextAttrDescriptor = ContextAttrToken LBRKT (propertyParm
         #                         *(COMMA propertyParm) / contextIdList) RBRKT
-        if _KW(tokens[index + 2].lower()) is _T_CONTEXT_LIST:
+        if _KW(tokens[index + 2].lower()) is T_CONTEXT_LIST:
             raise _Fail(index + 2, "ContextList in ContextAttr is not supported")
         attributes, index = _list(tokens, index + 1, _property)
         self.attributes = tuple(attributes)
@@ -625,12 +624,12 @@ class _ContextBuilder:
 
 _CONTEXT_PROPERTIES: Final = frozenset(
     {
-        _T_PRIORITY,
-        _T_EMERGENCY,
-        _T_EMERGENCY_OFF,
-        _T_IEPS_CALL,
-        _T_TOPOLOGY,
-        _T_CONTEXT_ATTR,
+        T_PRIORITY,
+        T_EMERGENCY,
+        T_EMERGENCY_OFF,
+        T_IEPS_CALL,
+        T_TOPOLOGY,
+        T_CONTEXT_ATTR,
     }
 )
 
@@ -655,7 +654,7 @@ def _topology(tokens: _Tokens, index: int) -> tuple[tuple[m.TopologyTriple, ...]
         )
         index += 1
         stream = None
-        if tokens[index] == "," and _KW(tokens[index + 1].lower()) is _T_STREAM:
+        if tokens[index] == "," and _KW(tokens[index + 1].lower()) is T_STREAM:
             index = _expect(tokens, index + 2, "=")
             stream = _stream_id(tokens, index)
             index += 1
@@ -671,7 +670,7 @@ def _topology(tokens: _Tokens, index: int) -> tuple[tuple[m.TopologyTriple, ...]
 def _action_request(tokens: _Tokens, index: int) -> tuple[m.ActionRequest, int]:
     """actionRequest = CtxToken EQUAL ContextID LBRKT ((contextRequest [COMMA
     commandRequestList]) / commandRequestList) RBRKT."""
-    if _KW(tokens[index].lower()) is not _T_CONTEXT:
+    if _KW(tokens[index].lower()) is not T_CONTEXT:
         _fail(tokens, index, "Context")
     if tokens[index + 1] != "=":
         _fail(tokens, index + 1, "'='")
@@ -689,7 +688,7 @@ def _action_request(tokens: _Tokens, index: int) -> tuple[m.ActionRequest, int]:
             if context is None:
                 context = _ContextBuilder()
             index = context.take(kw, tokens, index)
-        elif kw is _T_CONTEXT_AUDIT and not commands:
+        elif kw is T_CONTEXT_AUDIT and not commands:
             if audit is not None:
                 _twice(tokens, index)
             audit, index = _context_audit(tokens, index + 1)
@@ -723,21 +722,21 @@ def _context_audit(tokens: _Tokens, index: int) -> tuple[m.ContextAudit, int]:
             )
         more, index = _separator(tokens, index + 1)
     return m.ContextAudit(
-        topology=_T_TOPOLOGY in flags,
-        emergency=_T_EMERGENCY in flags,
-        priority=_T_PRIORITY in flags,
-        ieps=_T_IEPS_CALL in flags,
+        topology=T_TOPOLOGY in flags,
+        emergency=T_EMERGENCY in flags,
+        priority=T_PRIORITY in flags,
+        ieps=T_IEPS_CALL in flags,
         properties=tuple(properties),
     ), index
 
 
-_CONTEXT_AUDIT_FLAGS: Final = frozenset({_T_TOPOLOGY, _T_EMERGENCY, _T_PRIORITY, _T_IEPS_CALL})
+_CONTEXT_AUDIT_FLAGS: Final = frozenset({T_TOPOLOGY, T_EMERGENCY, T_PRIORITY, T_IEPS_CALL})
 
 
 def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
     """actionReply = CtxToken EQUAL ContextID [LBRKT (errorDescriptor / commandReply /
     (commandReply COMMA errorDescriptor)) RBRKT]."""
-    if _KW(tokens[index].lower()) is not _T_CONTEXT:
+    if _KW(tokens[index].lower()) is not T_CONTEXT:
         _fail(tokens, index, "Context")
     index = _expect(tokens, index + 1, "=")
     context_id = _context_id(tokens, index)
@@ -751,7 +750,7 @@ def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
     more = True
     while more:
         kw = _KW(tokens[index].lower())
-        if kw is _T_ERROR:
+        if kw is T_ERROR:
             error, index = _error(tokens, index + 1)
             index = _expect(tokens, index, "}")
             break
@@ -812,7 +811,7 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
         # subtractRequest / auditRequest = Token EQUAL termIDList [LBRKT auditDescriptor RBRKT]
         audit = None
         if has_body:
-            if _KW(tokens[index].lower()) is not _T_AUDIT:
+            if _KW(tokens[index].lower()) is not T_AUDIT:
                 _fail(tokens, index, "Audit")
             audit, index = _audit(tokens, index + 1)
             index = _expect(tokens, index, "}")
@@ -822,15 +821,15 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
         return command, index
     if not has_body:
         _fail(tokens, index, "'{'")
-    if kw is _T_NOTIFY:
+    if kw is T_NOTIFY:
         # notifyRequest = NotifyToken EQUAL termIDList LBRKT (observedEventsDescriptor
         #                 [COMMA errorDescriptor]) RBRKT
-        if _KW(tokens[index].lower()) is not _T_OBSERVED_EVENTS:
+        if _KW(tokens[index].lower()) is not T_OBSERVED_EVENTS:
             _fail(tokens, index, "ObservedEvents")
         observed, index = _observed_events(tokens, index + 1)
         error = None
         if tokens[index] == ",":
-            if _KW(tokens[index + 1].lower()) is not _T_ERROR:
+            if _KW(tokens[index + 1].lower()) is not T_ERROR:
                 _fail(tokens, index + 1, "Error")
             error, index = _error(tokens, index + 2)
         notify = m.Notify(
@@ -843,7 +842,7 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
         return notify, _expect(tokens, index, "}")
     # serviceChangeRequest = ServiceChangeToken EQUAL TerminationID LBRKT
     #                        serviceChangeDescriptor RBRKT
-    if _KW(tokens[index].lower()) is not _T_SERVICES:
+    if _KW(tokens[index].lower()) is not T_SERVICES:
         _fail(tokens, index, "Services")
     parms, index = _service_change_parms(tokens, index + 1)
     change = m.ServiceChange(
@@ -853,18 +852,18 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
 
 
 _AMM_REQUESTS: Final[dict[Token, type[m.Add] | type[m.Modify] | type[m.Move]]] = {
-    _T_ADD: m.Add,
-    _T_MODIFY: m.Modify,
-    _T_MOVE: m.Move,
+    T_ADD: m.Add,
+    T_MODIFY: m.Modify,
+    T_MOVE: m.Move,
 }
 _AUDITED_REQUESTS: Final[
     dict[Token, type[m.Subtract] | type[m.AuditValue] | type[m.AuditCapabilities]]
 ] = {
-    _T_SUBTRACT: m.Subtract,
-    _T_AUDIT_VALUE: m.AuditValue,
-    _T_AUDIT_CAPABILITY: m.AuditCapabilities,
+    T_SUBTRACT: m.Subtract,
+    T_AUDIT_VALUE: m.AuditValue,
+    T_AUDIT_CAPABILITY: m.AuditCapabilities,
 }
-_COMMANDS: Final = frozenset({*_AMM_REQUESTS, *_AUDITED_REQUESTS, _T_NOTIFY, _T_SERVICE_CHANGE})
+_COMMANDS: Final = frozenset({*_AMM_REQUESTS, *_AUDITED_REQUESTS, T_NOTIFY, T_SERVICE_CHANGE})
 
 
 def _descriptors(
@@ -876,7 +875,7 @@ def _descriptors(
         kw = _KW(tokens[index].lower())
         parse = table.get(kw) if kw is not None else None
         if parse is None:
-            if kw is _T_MODEM:
+            if kw is T_MODEM:
                 raise _Fail(index, "the Modem descriptor (deprecated) is not supported")
             _fail(tokens, index, "a descriptor (" + ", ".join(t.long for t in table) + ")")
         field, parser = parse
@@ -892,26 +891,26 @@ def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.Com
     if kw is None or kw not in _REPLIES:
         _fail(tokens, index, "a command reply, a context property or Error")
     index = _expect(tokens, index + 1, "=")
-    if kw in (_T_AUDIT_VALUE, _T_AUDIT_CAPABILITY) and (_KW(tokens[index].lower()) is _T_CONTEXT):
+    if kw in (T_AUDIT_VALUE, T_AUDIT_CAPABILITY) and (_KW(tokens[index].lower()) is T_CONTEXT):
         raise _Fail(index, "the context form of an audit reply is not supported")
     terminations, index = _termination_list(tokens, index)
     if tokens[index] != "{":
         return _REPLIES[kw](terminations=terminations), index
     index += 1
-    if kw is _T_NOTIFY:
+    if kw is T_NOTIFY:
         # notifyReply = NotifyToken EQUAL termIDList [LBRKT errorDescriptor RBRKT]
-        if _KW(tokens[index].lower()) is not _T_ERROR:
+        if _KW(tokens[index].lower()) is not T_ERROR:
             _fail(tokens, index, "Error")
         error, index = _error(tokens, index + 1)
         return m.NotifyReply(terminations=terminations, error=error), _expect(tokens, index, "}")
-    if kw is _T_SERVICE_CHANGE:
+    if kw is T_SERVICE_CHANGE:
         # serviceChangeReply = ServiceChangeToken EQUAL TerminationID [LBRKT
         #     (errorDescriptor / serviceChangeReplyDescriptor) RBRKT]
         inner = _KW(tokens[index].lower())
-        if inner is _T_ERROR:
+        if inner is T_ERROR:
             error, index = _error(tokens, index + 1)
             reply = m.ServiceChangeReply(terminations=terminations, error=error)
-        elif inner is _T_SERVICES:
+        elif inner is T_SERVICES:
             result, index = _service_change_result(tokens, index + 1)
             reply = m.ServiceChangeReply(terminations=terminations, result=result)
         else:
@@ -924,14 +923,14 @@ def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.Com
 
 
 _REPLIES: Final[dict[Token, Callable[..., m.CommandReply]]] = {
-    _T_ADD: m.AddReply,
-    _T_MODIFY: m.ModifyReply,
-    _T_MOVE: m.MoveReply,
-    _T_SUBTRACT: m.SubtractReply,
-    _T_AUDIT_VALUE: m.AuditValueReply,
-    _T_AUDIT_CAPABILITY: m.AuditCapabilitiesReply,
-    _T_NOTIFY: m.NotifyReply,
-    _T_SERVICE_CHANGE: m.ServiceChangeReply,
+    T_ADD: m.AddReply,
+    T_MODIFY: m.ModifyReply,
+    T_MOVE: m.MoveReply,
+    T_SUBTRACT: m.SubtractReply,
+    T_AUDIT_VALUE: m.AuditValueReply,
+    T_AUDIT_CAPABILITY: m.AuditCapabilitiesReply,
+    T_NOTIFY: m.NotifyReply,
+    T_SERVICE_CHANGE: m.ServiceChangeReply,
 }
 
 
@@ -943,7 +942,7 @@ def _termination_audit(tokens: _Tokens, index: int) -> tuple[m.TerminationAudit,
     while more:
         kw = _KW(tokens[index].lower())
         bare = vocabulary.BARE_AUDIT_ITEMS.get(kw) if kw is not None else None
-        if tokens[index + 1] in (",", "}") and (bare is not None or kw is _T_STATISTICS):
+        if tokens[index + 1] in (",", "}") and (bare is not None or kw is T_STATISTICS):
             # auditReturnItem = (MuxToken / ModemToken / MediaToken / DigitMapToken /
             #                    StatsToken / ObservedEventsToken / PackagesToken)
             if bare is None:
@@ -958,7 +957,7 @@ def _termination_audit(tokens: _Tokens, index: int) -> tuple[m.TerminationAudit,
         else:
             parse = _AUDIT_RETURN_PARAMETERS.get(kw) if kw is not None else None
             if parse is None:
-                if kw is _T_MODEM:
+                if kw is T_MODEM:
                     raise _Fail(index, "the Modem descriptor (deprecated) is not supported")
                 _fail(tokens, index, "a descriptor or audit item")
             field, parser = parse
@@ -999,7 +998,7 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
     bare: list[Any] | None = None
     while True:
         kw = _KW(tokens[index].lower())
-        if kw is _T_STREAM:
+        if kw is T_STREAM:
             # streamDescriptor = StreamToken EQUAL StreamID LBRKT streamParm
             #                    *(COMMA streamParm) RBRKT
             if tokens[index + 1] != "=":
@@ -1014,7 +1013,7 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
                 index = _stream_parm(tokens, index, kw, parms)
                 more, index = _separator(tokens, index)
             streams.append(_stream(stream_id, parms))
-        elif kw is _T_TERMINATION_STATE:
+        elif kw is T_TERMINATION_STATE:
             if state is not None:
                 _twice(tokens, index)
             state, index = _termination_state(tokens, index + 1)
@@ -1052,14 +1051,14 @@ def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]
     """streamParm = (localDescriptor / remoteDescriptor / localControlDescriptor /
     statisticsDescriptor), stored in *parms* (LocalControl, Local, Remote, Statistics),
     each at most once. *kw* is the keyword at *index*, if any."""
-    if kw is _T_STREAM:
+    if kw is T_STREAM:
         kw = _KW(tokens[index].lower())
-    if kw is _T_LOCAL_CONTROL:
+    if kw is T_LOCAL_CONTROL:
         if parms[0] is not None:
             _twice(tokens, index)
         parms[0], index = _local_control(tokens, index + 1)
         return index
-    if kw is _T_STATISTICS:
+    if kw is T_STATISTICS:
         if parms[3] is not None:
             _twice(tokens, index)
         parms[3], index = _statistics(tokens, index + 1)
@@ -1067,7 +1066,7 @@ def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]
     token = tokens[index]
     head = _OCTET_HEAD_RE.match(token)
     if head is None:
-        if kw is _T_LOCAL or kw is _T_REMOTE:
+        if kw is T_LOCAL or kw is T_REMOTE:
             _fail(tokens, index + 1, f"'{{' and the SDP of the {kw.long} descriptor")
         _fail(
             tokens,
@@ -1108,17 +1107,17 @@ def _local_control(tokens: _Tokens, index: int) -> tuple[m.LocalControl, int]:
 
 _Keyed = Mapping[Token, tuple[str, Mapping[Token, Any], str]]
 _TERMINATION_STATE_KEYS: Final[_Keyed] = {
-    _T_SERVICE_STATES: (
+    T_SERVICE_STATES: (
         "service_state",
         vocabulary.SERVICE_STATES,
         "Test, OutOfService or InService",
     ),
-    _T_BUFFER: ("buffer", vocabulary.BUFFER_CONTROLS, "OFF or LockStep"),
+    T_BUFFER: ("buffer", vocabulary.BUFFER_CONTROLS, "OFF or LockStep"),
 }
 _LOCAL_CONTROL_KEYS: Final[_Keyed] = {
-    _T_MODE: ("mode", vocabulary.STREAM_MODES, "a stream mode (SendReceive, ...)"),
-    _T_RESERVED_VALUE: ("reserve_value", _ON_OFF, "ON or OFF"),
-    _T_RESERVED_GROUP: ("reserve_group", _ON_OFF, "ON or OFF"),
+    T_MODE: ("mode", vocabulary.STREAM_MODES, "a stream mode (SendReceive, ...)"),
+    T_RESERVED_VALUE: ("reserve_value", _ON_OFF, "ON or OFF"),
+    T_RESERVED_GROUP: ("reserve_group", _ON_OFF, "ON or OFF"),
 }
 
 
@@ -1215,25 +1214,25 @@ def _event_with_parameters(
         following = tokens[index + 1]
         if kw is not None and kw in seen:
             _twice(tokens, index)
-        if kw is _T_KEEP_ACTIVE or kw is _T_RESET_EVENTS_DESCRIPTOR:
+        if kw is T_KEEP_ACTIVE or kw is T_RESET_EVENTS_DESCRIPTOR:
             seen.add(kw)
             index += 1
-        elif kw is _T_STREAM and following == "=":
+        elif kw is T_STREAM and following == "=":
             # eventStream = StreamToken EQUAL StreamID
             seen.add(kw)
             stream = _stream_id(tokens, index + 2)
             index += 3
-        elif kw is _T_EMBED:
+        elif kw is T_EMBED:
             seen.add(kw)
             embed, index = _embed(tokens, index + 1, second=second)
-        elif kw is _T_DIGIT_MAP:
+        elif kw is T_DIGIT_MAP:
             seen.add(kw)
             digit_map, index = _digit_map_descriptor(tokens, index + 1)
         elif kw is not None and kw in vocabulary.NOTIFY_BEHAVIOURS:
             # notifyBehaviour = NotifyImmediate / NotifyRegulated / NeverNotify
             if notify is not None:
                 _twice(tokens, index)
-            if kw is _T_NOTIFY_REGULATED and following == "{":
+            if kw is T_NOTIFY_REGULATED and following == "{":
                 raise _Fail(index, "RegulatedNotify with an embedded descriptor is not supported")
             notify = vocabulary.NOTIFY_BEHAVIOURS[kw]
             index += 1
@@ -1245,11 +1244,11 @@ def _event_with_parameters(
     return m.RequestedEvent(
         name=name,
         stream=stream,
-        keep_active=_T_KEEP_ACTIVE in seen,
+        keep_active=T_KEEP_ACTIVE in seen,
         embed=embed,
         digit_map=digit_map,
         notify_behaviour=notify,
-        reset_events=_T_RESET_EVENTS_DESCRIPTOR in seen,
+        reset_events=T_RESET_EVENTS_DESCRIPTOR in seen,
         parameters=tuple(parameters),
     ), index
 
@@ -1261,13 +1260,13 @@ def _embed(tokens: _Tokens, index: int, *, second: bool) -> tuple[m.EmbedDescrip
     signals = None
     events = None
     kw = _KW(tokens[index].lower())
-    if kw is _T_SIGNALS:
+    if kw is T_SIGNALS:
         signals, index = _signals(tokens, index + 1)
         if tokens[index] == "," and not second:
-            if _KW(tokens[index + 1].lower()) is not _T_EVENTS:
+            if _KW(tokens[index + 1].lower()) is not T_EVENTS:
                 _fail(tokens, index + 1, "Events")
             events, index = _events_with(tokens, index + 2, _second_requested_event)
-    elif kw is _T_EVENTS and not second:
+    elif kw is T_EVENTS and not second:
         events, index = _events_with(tokens, index + 1, _second_requested_event)
     else:
         _fail(tokens, index, "Signals" if second else "Signals or Events")
@@ -1314,7 +1313,7 @@ def _signals(tokens: _Tokens, index: int) -> tuple[m.SignalsDescriptor, int]:
 
 def _signal_parm(tokens: _Tokens, index: int) -> tuple[m.SignalRequest | m.SignalList, int]:
     """signalParm = signalList / signalRequest."""
-    if _KW(tokens[index].lower()) is _T_SIGNAL_LIST and tokens[index + 1] == "=":
+    if _KW(tokens[index].lower()) is T_SIGNAL_LIST and tokens[index + 1] == "=":
         # signalList = SignalListToken EQUAL signalListId LBRKT signalListParm
         #              *(COMMA signalListParm) RBRKT
         list_id = _uint(tokens, index + 2, _UINT16, "a signal list ID")
@@ -1343,7 +1342,7 @@ def _signal_request(tokens: _Tokens, index: int) -> tuple[m.SignalRequest, int]:
             if field in fields:
                 _twice(tokens, index)
             fields[field], index = parse(tokens, index + 2)
-        elif kw is _T_KEEP_ACTIVE:
+        elif kw is T_KEEP_ACTIVE:
             if "keep_active" in fields:
                 _twice(tokens, index)
             fields["keep_active"] = True
@@ -1386,19 +1385,19 @@ def _notify_completion(tokens: _Tokens, index: int) -> tuple[tuple[m.Notificatio
 
 
 _SIGNAL_PARAMETERS: Final[dict[Token, tuple[str, _Parser]]] = {
-    _T_STREAM: ("stream", _uint16_item),
-    _T_SIGNAL_TYPE: (
+    T_STREAM: ("stream", _uint16_item),
+    T_SIGNAL_TYPE: (
         "signal_type",
         _enum_item(vocabulary.SIGNAL_TYPES, "OnOff, TimeOut or Brief"),
     ),
-    _T_DURATION: ("duration", _uint16_item),
-    _T_NOTIFY_COMPLETION: ("notify_completion", _notify_completion),
-    _T_DIRECTION: (
+    T_DURATION: ("duration", _uint16_item),
+    T_NOTIFY_COMPLETION: ("notify_completion", _notify_completion),
+    T_DIRECTION: (
         "direction",
         _enum_item(vocabulary.SIGNAL_DIRECTIONS, "External, Internal or Both"),
     ),
-    _T_REQUEST_ID: ("request_id", _request_id_item),
-    _T_INTERSIGNAL: ("intersignal_delay", _uint16_item),
+    T_REQUEST_ID: ("request_id", _request_id_item),
+    T_INTERSIGNAL: ("intersignal_delay", _uint16_item),
 }
 
 
@@ -1439,7 +1438,7 @@ def _event_parameters(
     parameters: list[m.PropertyParm] = []
     more = True
     while more:
-        if _KW(tokens[index].lower()) is _T_STREAM and tokens[index + 1] == "=":
+        if _KW(tokens[index].lower()) is T_STREAM and tokens[index + 1] == "=":
             if stream is not None:
                 _twice(tokens, index)
             stream = _stream_id(tokens, index + 2)
@@ -1508,26 +1507,26 @@ def _mux(tokens: _Tokens, index: int) -> tuple[m.MuxDescriptor, int]:
 
 
 _AMM_PARAMETERS: Final[dict[Token, tuple[str, _Parser]]] = {
-    _T_MEDIA: ("media", _media),
-    _T_EVENTS: ("events", _events),
-    _T_SIGNALS: ("signals", _signals),
-    _T_EVENT_BUFFER: ("event_buffer", _event_buffer),
-    _T_DIGIT_MAP: ("digit_map", _digit_map_descriptor),
-    _T_AUDIT: ("audit", _audit),
-    _T_STATISTICS: ("statistics", _statistics),
-    _T_MUX: ("mux", _mux),
+    T_MEDIA: ("media", _media),
+    T_EVENTS: ("events", _events),
+    T_SIGNALS: ("signals", _signals),
+    T_EVENT_BUFFER: ("event_buffer", _event_buffer),
+    T_DIGIT_MAP: ("digit_map", _digit_map_descriptor),
+    T_AUDIT: ("audit", _audit),
+    T_STATISTICS: ("statistics", _statistics),
+    T_MUX: ("mux", _mux),
 }
 _AUDIT_RETURN_PARAMETERS: Final[dict[Token, tuple[str, _Parser]]] = {
-    _T_MEDIA: ("media", _media),
-    _T_EVENTS: ("events", _events),
-    _T_SIGNALS: ("signals", _signals),
-    _T_EVENT_BUFFER: ("event_buffer", _event_buffer),
-    _T_DIGIT_MAP: ("digit_map", _digit_map_descriptor),
-    _T_STATISTICS: ("statistics", _statistics),
-    _T_MUX: ("mux", _mux),
-    _T_OBSERVED_EVENTS: ("observed_events", _observed_events),
-    _T_PACKAGES: ("packages", _packages),
-    _T_ERROR: ("error", _error),
+    T_MEDIA: ("media", _media),
+    T_EVENTS: ("events", _events),
+    T_SIGNALS: ("signals", _signals),
+    T_EVENT_BUFFER: ("event_buffer", _event_buffer),
+    T_DIGIT_MAP: ("digit_map", _digit_map_descriptor),
+    T_STATISTICS: ("statistics", _statistics),
+    T_MUX: ("mux", _mux),
+    T_OBSERVED_EVENTS: ("observed_events", _observed_events),
+    T_PACKAGES: ("packages", _packages),
+    T_ERROR: ("error", _error),
 }
 
 
@@ -1545,23 +1544,23 @@ def _service_change_parms(tokens: _Tokens, index: int) -> tuple[m.ServiceChangeP
     more = True
     while more:
         kw = _KW(tokens[index].lower())
-        if kw is _T_METHOD:
+        if kw is T_METHOD:
             _once_field(fields, "method", tokens, index)
             index = _expect(tokens, index + 1, "=")
             fields["method"] = _method(tokens, index)
             index += 1
-        elif kw is _T_REASON:
+        elif kw is T_REASON:
             # serviceChangeReason = ReasonToken EQUAL VALUE
             _once_field(fields, "reason", tokens, index)
             index = _expect(tokens, index + 1, "=")
             fields["reason"] = _value(tokens, index)
             index += 1
-        elif kw is _T_DELAY:
+        elif kw is T_DELAY:
             _once_field(fields, "delay", tokens, index)
             index = _expect(tokens, index + 1, "=")
             fields["delay"] = _uint(tokens, index, _UINT32, "a delay")
             index += 1
-        elif kw is _T_SERVICE_CHANGE_INCOMPLETE:
+        elif kw is T_SERVICE_CHANGE_INCOMPLETE:
             _once_field(fields, "incomplete", tokens, index)
             fields["incomplete"] = True
             index += 1
@@ -1611,7 +1610,7 @@ def _service_change_common(
 
     Returns the index after the item, or ``~index`` (negative) when there is none here.
     """
-    if kw is _T_SERVICE_CHANGE_ADDRESS:
+    if kw is T_SERVICE_CHANGE_ADDRESS:
         # serviceChangeAddress = ServiceChangeAddressToken EQUAL (mId / portNumber)
         _once_field(fields, "address", tokens, index)
         index = _expect(tokens, index + 1, "=")
@@ -1620,18 +1619,18 @@ def _service_change_common(
             return index + 1
         fields["address"], index = _mid(tokens, index)
         return index
-    if kw is _T_MGC_ID_TO_TRY:
+    if kw is T_MGC_ID_TO_TRY:
         _once_field(fields, "mgc_id", tokens, index)
         index = _expect(tokens, index + 1, "=")
         fields["mgc_id"], index = _mid(tokens, index)
         return index
-    if kw is _T_PROFILE:
+    if kw is T_PROFILE:
         # serviceChangeProfile = ProfileToken EQUAL NAME SLASH Version
         _once_field(fields, "profile", tokens, index)
         index = _expect(tokens, index + 1, "=")
         fields["profile"] = _safe(tokens, index, "a profile name/version")
         return index + 1
-    if kw is _T_VERSION:
+    if kw is T_VERSION:
         # serviceChangeVersion = VersionToken EQUAL Version
         _once_field(fields, "version", tokens, index)
         index = _expect(tokens, index + 1, "=")

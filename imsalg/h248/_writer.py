@@ -22,6 +22,66 @@ from typing import Final
 from imsalg.errors import H248Error
 from imsalg.h248 import _vocabulary as vocabulary
 from imsalg.h248 import model as m
+from imsalg.h248._bound import (
+    T_AUDIT,
+    T_AUTHENTICATION,
+    T_BUFFER,
+    T_CONTEXT,
+    T_CONTEXT_ATTR,
+    T_CONTEXT_AUDIT,
+    T_DELAY,
+    T_DIGIT_MAP,
+    T_DIRECTION,
+    T_DURATION,
+    T_EMBED,
+    T_EMERGENCY,
+    T_EMERGENCY_OFF,
+    T_ERROR,
+    T_EVENT_BUFFER,
+    T_EVENTS,
+    T_IEPS_CALL,
+    T_IMM_ACK_REQUIRED,
+    T_INTERSIGNAL,
+    T_KEEP_ACTIVE,
+    T_LOCAL,
+    T_LOCAL_CONTROL,
+    T_MEDIA,
+    T_MEGACO,
+    T_METHOD,
+    T_MGC_ID_TO_TRY,
+    T_MODE,
+    T_MTP,
+    T_MUX,
+    T_NOTIFY_COMPLETION,
+    T_OBSERVED_EVENTS,
+    T_OFF,
+    T_ON,
+    T_PACKAGES,
+    T_PENDING,
+    T_PRIORITY,
+    T_PROFILE,
+    T_REASON,
+    T_REMOTE,
+    T_REPLY,
+    T_REQUEST_ID,
+    T_RESERVED_GROUP,
+    T_RESERVED_VALUE,
+    T_RESET_EVENTS_DESCRIPTOR,
+    T_RESPONSE_ACK,
+    T_SERVICE_CHANGE_ADDRESS,
+    T_SERVICE_CHANGE_INCOMPLETE,
+    T_SERVICE_STATES,
+    T_SERVICES,
+    T_SIGNAL_LIST,
+    T_SIGNAL_TYPE,
+    T_SIGNALS,
+    T_STATISTICS,
+    T_STREAM,
+    T_TERMINATION_STATE,
+    T_TOPOLOGY,
+    T_TRANSACTION,
+    T_VERSION,
+)
 from imsalg.h248._lexical import TIMESTAMP_RE, escape_octets, is_ip_address, is_safe_run
 from imsalg.h248.tokens import (
     EVENT_PARAMETER_TOKENS,
@@ -33,67 +93,6 @@ from imsalg.h248.tokens import (
 )
 
 __all__ = ["encode_message"]
-
-# Token members bound once: on Python 3.11 each Token.X lookup runs a Python-level
-# enum descriptor (~65 ns), and the codec names tokens at every step.
-_T_AUDIT: Final = Token.AUDIT
-_T_AUTHENTICATION: Final = Token.AUTHENTICATION
-_T_BUFFER: Final = Token.BUFFER
-_T_CONTEXT: Final = Token.CONTEXT
-_T_CONTEXT_ATTR: Final = Token.CONTEXT_ATTR
-_T_CONTEXT_AUDIT: Final = Token.CONTEXT_AUDIT
-_T_DELAY: Final = Token.DELAY
-_T_DIGIT_MAP: Final = Token.DIGIT_MAP
-_T_DIRECTION: Final = Token.DIRECTION
-_T_DURATION: Final = Token.DURATION
-_T_EMBED: Final = Token.EMBED
-_T_EMERGENCY: Final = Token.EMERGENCY
-_T_EMERGENCY_OFF: Final = Token.EMERGENCY_OFF
-_T_ERROR: Final = Token.ERROR
-_T_EVENTS: Final = Token.EVENTS
-_T_EVENT_BUFFER: Final = Token.EVENT_BUFFER
-_T_IEPS_CALL: Final = Token.IEPS_CALL
-_T_IMM_ACK_REQUIRED: Final = Token.IMM_ACK_REQUIRED
-_T_INTERSIGNAL: Final = Token.INTERSIGNAL
-_T_KEEP_ACTIVE: Final = Token.KEEP_ACTIVE
-_T_LOCAL: Final = Token.LOCAL
-_T_LOCAL_CONTROL: Final = Token.LOCAL_CONTROL
-_T_MEDIA: Final = Token.MEDIA
-_T_MEGACO: Final = Token.MEGACO
-_T_METHOD: Final = Token.METHOD
-_T_MGC_ID_TO_TRY: Final = Token.MGC_ID_TO_TRY
-_T_MODE: Final = Token.MODE
-_T_MTP: Final = Token.MTP
-_T_MUX: Final = Token.MUX
-_T_NOTIFY_COMPLETION: Final = Token.NOTIFY_COMPLETION
-_T_OBSERVED_EVENTS: Final = Token.OBSERVED_EVENTS
-_T_OFF: Final = Token.OFF
-_T_ON: Final = Token.ON
-_T_PACKAGES: Final = Token.PACKAGES
-_T_PENDING: Final = Token.PENDING
-_T_PRIORITY: Final = Token.PRIORITY
-_T_PROFILE: Final = Token.PROFILE
-_T_REASON: Final = Token.REASON
-_T_REMOTE: Final = Token.REMOTE
-_T_REPLY: Final = Token.REPLY
-_T_REQUEST_ID: Final = Token.REQUEST_ID
-_T_RESERVED_GROUP: Final = Token.RESERVED_GROUP
-_T_RESERVED_VALUE: Final = Token.RESERVED_VALUE
-_T_RESET_EVENTS_DESCRIPTOR: Final = Token.RESET_EVENTS_DESCRIPTOR
-_T_RESPONSE_ACK: Final = Token.RESPONSE_ACK
-_T_SERVICES: Final = Token.SERVICES
-_T_SERVICE_CHANGE_ADDRESS: Final = Token.SERVICE_CHANGE_ADDRESS
-_T_SERVICE_CHANGE_INCOMPLETE: Final = Token.SERVICE_CHANGE_INCOMPLETE
-_T_SERVICE_STATES: Final = Token.SERVICE_STATES
-_T_SIGNALS: Final = Token.SIGNALS
-_T_SIGNAL_LIST: Final = Token.SIGNAL_LIST
-_T_SIGNAL_TYPE: Final = Token.SIGNAL_TYPE
-_T_STATISTICS: Final = Token.STATISTICS
-_T_STREAM: Final = Token.STREAM
-_T_TERMINATION_STATE: Final = Token.TERMINATION_STATE
-_T_TOPOLOGY: Final = Token.TOPOLOGY
-_T_TRANSACTION: Final = Token.TRANSACTION
-_T_VERSION: Final = Token.VERSION
 
 _UINT32: Final = 0xFFFFFFFF
 _UINT16: Final = 0xFFFF
@@ -107,7 +106,7 @@ _HEX: Final = re.compile(r"[0-9A-Fa-f]+\Z")
 
 
 _MID_RESERVED: Final = frozenset(
-    {_T_TRANSACTION, _T_REPLY, _T_PENDING, _T_RESPONSE_ACK, _T_ERROR, _T_MTP}
+    {T_TRANSACTION, T_REPLY, T_PENDING, T_RESPONSE_ACK, T_ERROR, T_MTP}
 )
 
 
@@ -236,7 +235,7 @@ class _Writer:
 
     def on_off(self, on: bool) -> str:
         """``ON`` or ``OFF``."""
-        return self.tok[_T_ON] if on else self.tok[_T_OFF]
+        return self.tok[T_ON] if on else self.tok[T_OFF]
 
     def inline(self, head: str, items: Sequence[str]) -> str:
         """``head { a, b }`` on one line (``head{a,b}`` compact)."""
@@ -269,7 +268,7 @@ class _Writer:
         if message.authentication is not None:
             parts.append(self.authentication(message.authentication))
             parts.append(" " if self.compact else "\n")
-        parts.append(f"{t[_T_MEGACO]}/{version} {_mid_text(message.mid)}\n")
+        parts.append(f"{t[T_MEGACO]}/{version} {_mid_text(message.mid)}\n")
         if message.error is not None:
             if message.transactions:
                 raise H248Error("a message carries an error descriptor or transactions, not both")
@@ -289,7 +288,7 @@ class _Writer:
         if not 12 <= len(auth.data) <= 32:
             raise H248Error("authentication data must be 12 to 32 octets")
         return (
-            f"{self.tok[_T_AUTHENTICATION]}{self.eq}0x{auth.spi:08X}:0x{auth.sequence:08X}"
+            f"{self.tok[T_AUTHENTICATION]}{self.eq}0x{auth.spi:08X}:0x{auth.sequence:08X}"
             f":0x{auth.data.hex().upper()}"
         )
 
@@ -300,16 +299,16 @@ class _Writer:
             if not transaction.actions:
                 raise H248Error("a transaction request needs at least one action")
             tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
-            head = f"{t[_T_TRANSACTION]}{self.eq}{tid}"
+            head = f"{t[T_TRANSACTION]}{self.eq}{tid}"
             return self.block(
                 head, [self.action_request(a, inner) for a in transaction.actions], ""
             )
         if isinstance(transaction, m.TransactionReply):
             tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
-            head = f"{t[_T_REPLY]}{self.eq}{tid}"
+            head = f"{t[T_REPLY]}{self.eq}{tid}"
             items = []
             if transaction.imm_ack_required:
-                items.append(inner + t[_T_IMM_ACK_REQUIRED])
+                items.append(inner + t[T_IMM_ACK_REQUIRED])
             if transaction.error is not None:
                 if transaction.actions:
                     raise H248Error("a transaction reply carries an error or actions, not both")
@@ -321,7 +320,7 @@ class _Writer:
             return self.block(head, items, "")
         if isinstance(transaction, m.TransactionPending):
             tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
-            head = f"{t[_T_PENDING]}{self.eq}{tid}"
+            head = f"{t[T_PENDING]}{self.eq}{tid}"
             return self.inline(head, ())
         if isinstance(transaction, m.TransactionResponseAck):
             if not transaction.acks:
@@ -334,7 +333,7 @@ class _Writer:
                     if ack.last is None
                     else f"{first}-{_uint(ack.last, _UINT32, 'transaction ID')}"
                 )
-            return self.inline(t[_T_RESPONSE_ACK], acks)
+            return self.inline(t[T_RESPONSE_ACK], acks)
         raise H248Error(f"{transaction!r} is not a transaction")
 
     # -- actions --------------------------------------------------------------------------
@@ -350,16 +349,16 @@ class _Writer:
         t = self.tok
         items: list[str] = []
         if props.priority is not None:
-            items.append(f"{t[_T_PRIORITY]}{self.eq}{_uint(props.priority, _UINT16, 'priority')}")
+            items.append(f"{t[T_PRIORITY]}{self.eq}{_uint(props.priority, _UINT16, 'priority')}")
         if props.emergency is not None:
-            items.append(t[_T_EMERGENCY] if props.emergency else t[_T_EMERGENCY_OFF])
+            items.append(t[T_EMERGENCY] if props.emergency else t[T_EMERGENCY_OFF])
         if props.ieps is not None:
-            items.append(f"{t[_T_IEPS_CALL]}{self.eq}{t[_T_ON] if props.ieps else t[_T_OFF]}")
+            items.append(f"{t[T_IEPS_CALL]}{self.eq}{t[T_ON] if props.ieps else t[T_OFF]}")
         if props.topology:
-            items.append(self.inline(t[_T_TOPOLOGY], self.topology(props.topology)))
+            items.append(self.inline(t[T_TOPOLOGY], self.topology(props.topology)))
         if props.attributes:
             items.append(
-                self.inline(t[_T_CONTEXT_ATTR], [self.property(p) for p in props.attributes])
+                self.inline(t[T_CONTEXT_ATTR], [self.property(p) for p in props.attributes])
             )
         if not items:
             raise H248Error("context properties without any property (use None)")
@@ -373,7 +372,7 @@ class _Writer:
             items.append(self.tok[_TOPOLOGY[triple.direction]])
             if triple.stream is not None:
                 items.append(
-                    f"{self.tok[_T_STREAM]}{self.eq}{_uint(triple.stream, _UINT16, 'stream ID')}"
+                    f"{self.tok[T_STREAM]}{self.eq}{_uint(triple.stream, _UINT16, 'stream ID')}"
                 )
         return items
 
@@ -388,7 +387,7 @@ class _Writer:
         items.extend([self.command(c, inner) for c in action.commands])
         if not items:
             raise H248Error("an action request needs context properties or commands")
-        head = f"{indent}{t[_T_CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
+        head = f"{indent}{t[T_CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
         return self.block(head, items, indent)
 
     def context_audit(self, audit: m.ContextAudit) -> str:
@@ -396,17 +395,17 @@ class _Writer:
         items = [
             t[token]
             for token, on in (
-                (_T_TOPOLOGY, audit.topology),
-                (_T_EMERGENCY, audit.emergency),
-                (_T_PRIORITY, audit.priority),
-                (_T_IEPS_CALL, audit.ieps),
+                (T_TOPOLOGY, audit.topology),
+                (T_EMERGENCY, audit.emergency),
+                (T_PRIORITY, audit.priority),
+                (T_IEPS_CALL, audit.ieps),
             )
             if on
         ]
         items.extend([_pkgd_name(name, "context audit property") for name in audit.properties])
         if not items:
             raise H248Error("an empty ContextAudit has no text form")
-        return self.inline(t[_T_CONTEXT_AUDIT], items)
+        return self.inline(t[T_CONTEXT_AUDIT], items)
 
     def action_reply(self, action: m.ActionReply, indent: str) -> str:
         t = self.tok
@@ -417,7 +416,7 @@ class _Writer:
         items.extend([self.command_reply(r, inner) for r in action.replies])
         if action.error is not None:
             items.append(inner + self.error(action.error))
-        head = f"{indent}{t[_T_CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
+        head = f"{indent}{t[T_CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
         if not items:
             return head
         return self.block(head, items, indent)
@@ -547,7 +546,7 @@ class _Writer:
     # -- descriptors ----------------------------------------------------------------------
 
     def error(self, error: m.ErrorDescriptor) -> str:
-        head = f"{self.tok[_T_ERROR]}{self.eq}{_uint(int(error.code), 9999, 'error code')}"
+        head = f"{self.tok[T_ERROR]}{self.eq}{_uint(int(error.code), 9999, 'error code')}"
         if error.text is None:
             return self.inline(head, ())
         return self.inline(head, [_quoted(error.text, "error text")])
@@ -592,12 +591,12 @@ class _Writer:
             if stream.stream_id is None:
                 items.extend(self.stream_parms(stream, inner))
             else:
-                head = f"{inner}{self.tok[_T_STREAM]}{self.eq}"
+                head = f"{inner}{self.tok[T_STREAM]}{self.eq}"
                 head += _uint(stream.stream_id, _UINT16, "stream ID")
                 items.append(self.block(head, self.stream_parms(stream, inner + self.step), inner))
         if not items:
             raise H248Error("an empty Media descriptor has no text form")
-        return self.block(indent + self.tok[_T_MEDIA], items, indent)
+        return self.block(indent + self.tok[T_MEDIA], items, indent)
 
     def stream_parms(self, stream: m.StreamDescriptor, inner: str) -> list[str]:
         t = self.tok
@@ -605,9 +604,9 @@ class _Writer:
         if stream.local_control is not None:
             items.append(inner + self.local_control(stream.local_control))
         if stream.local is not None:
-            items.append(inner + self.octets(t[_T_LOCAL], stream.local))
+            items.append(inner + self.octets(t[T_LOCAL], stream.local))
         if stream.remote is not None:
-            items.append(inner + self.octets(t[_T_REMOTE], stream.remote))
+            items.append(inner + self.octets(t[T_REMOTE], stream.remote))
         if stream.statistics is not None:
             items.append(inner + self.statistics(stream.statistics))
         if not items:
@@ -629,33 +628,31 @@ class _Writer:
         t = self.tok
         items = [self.property(p) for p in state.properties]
         if state.service_state is not None:
-            items.append(
-                f"{t[_T_SERVICE_STATES]}{self.eq}{t[_SERVICE_STATES[state.service_state]]}"
-            )
+            items.append(f"{t[T_SERVICE_STATES]}{self.eq}{t[_SERVICE_STATES[state.service_state]]}")
         if state.buffer is not None:
-            items.append(f"{t[_T_BUFFER]}{self.eq}{t[_BUFFER_CONTROLS[state.buffer]]}")
+            items.append(f"{t[T_BUFFER]}{self.eq}{t[_BUFFER_CONTROLS[state.buffer]]}")
         if not items:
             raise H248Error("an empty TerminationState has no text form")
-        return self.inline(t[_T_TERMINATION_STATE], items)
+        return self.inline(t[T_TERMINATION_STATE], items)
 
     def local_control(self, control: m.LocalControl) -> str:
         t = self.tok
         items: list[str] = []
         if control.mode is not None:
-            items.append(f"{t[_T_MODE]}{self.eq}{t[_STREAM_MODES[control.mode]]}")
+            items.append(f"{t[T_MODE]}{self.eq}{t[_STREAM_MODES[control.mode]]}")
         if control.reserve_value is not None:
-            items.append(f"{t[_T_RESERVED_VALUE]}{self.eq}{self.on_off(control.reserve_value)}")
+            items.append(f"{t[T_RESERVED_VALUE]}{self.eq}{self.on_off(control.reserve_value)}")
         if control.reserve_group is not None:
-            items.append(f"{t[_T_RESERVED_GROUP]}{self.eq}{self.on_off(control.reserve_group)}")
+            items.append(f"{t[T_RESERVED_GROUP]}{self.eq}{self.on_off(control.reserve_group)}")
         items.extend([self.property(p) for p in control.properties])
         if not items:
             raise H248Error("an empty LocalControl has no text form")
-        return self.inline(t[_T_LOCAL_CONTROL], items)
+        return self.inline(t[T_LOCAL_CONTROL], items)
 
     def statistics(self, statistics: tuple[m.StatisticsParameter, ...]) -> str:
         t = self.tok
         if not statistics:
-            return t[_T_STATISTICS]
+            return t[T_STATISTICS]
         items: list[str] = []
         for stat in statistics:
             name = _pkgd_name(stat.name, "statistic")
@@ -666,17 +663,17 @@ class _Writer:
                 items.append(f"{name}{self.eq}{_value(values[0])}")
             else:
                 items.append(f"{name}{self.eq}[{self.sep.join([_value(v) for v in values])}]")
-        return self.inline(t[_T_STATISTICS], items)
+        return self.inline(t[T_STATISTICS], items)
 
     def events(self, events: m.EventsDescriptor, *, second: bool = False) -> str:
         t = self.tok
         if events.request_id is None:
             if events.events:
                 raise H248Error("an Events descriptor with events needs a request ID")
-            return t[_T_EVENTS]
+            return t[T_EVENTS]
         if not events.events:
             raise H248Error("an Events descriptor with a request ID needs at least one event")
-        head = f"{t[_T_EVENTS]}{self.eq}{self.request_id(events.request_id)}"
+        head = f"{t[T_EVENTS]}{self.eq}{self.request_id(events.request_id)}"
         return self.inline(head, [self.requested_event(e, second=second) for e in events.events])
 
     def request_id(self, request_id: m.RequestID) -> str:
@@ -691,9 +688,9 @@ class _Writer:
         name = _pkgd_name(event.name, "event")
         items: list[str] = []
         if event.keep_active:
-            items.append(t[_T_KEEP_ACTIVE])
+            items.append(t[T_KEEP_ACTIVE])
         if event.stream is not None:
-            items.append(f"{t[_T_STREAM]}{self.eq}{_uint(event.stream, _UINT16, 'stream ID')}")
+            items.append(f"{t[T_STREAM]}{self.eq}{_uint(event.stream, _UINT16, 'stream ID')}")
         if event.embed is not None:
             items.append(self.embed(event.embed, second=second))
         if event.digit_map is not None:
@@ -701,7 +698,7 @@ class _Writer:
         if event.notify_behaviour is not None:
             items.append(t[_NOTIFY_BEHAVIOURS[event.notify_behaviour]])
         if event.reset_events:
-            items.append(t[_T_RESET_EVENTS_DESCRIPTOR])
+            items.append(t[T_RESET_EVENTS_DESCRIPTOR])
         items.extend(
             [self.parameter(p, _EVENT_RESERVED, "event parameter") for p in event.parameters]
         )
@@ -719,11 +716,11 @@ class _Writer:
             items.append(self.events(embed.events, second=True))
         if not items:
             raise H248Error("an empty Embed descriptor has no text form")
-        return self.inline(self.tok[_T_EMBED], items)
+        return self.inline(self.tok[T_EMBED], items)
 
     def digit_map(self, digit_map: m.DigitMapDescriptor, *, required: bool) -> str:
         t = self.tok
-        head = t[_T_DIGIT_MAP]
+        head = t[T_DIGIT_MAP]
         if digit_map.name is not None:
             name = _name(digit_map.name, "digit map name")
             if digit_map.value is not None and name.lower() in _OCTET_KEYWORDS:
@@ -740,18 +737,18 @@ class _Writer:
     def signals(self, signals: m.SignalsDescriptor) -> str:
         t = self.tok
         if not signals.signals:
-            return t[_T_SIGNALS]
+            return t[T_SIGNALS]
         items: list[str] = []
         for signal in signals.signals:
             if isinstance(signal, m.SignalList):
                 if not signal.signals:
                     raise H248Error("a SignalList needs at least one signal")
                 list_id = _uint(signal.list_id, _UINT16, "signal list ID")
-                head = f"{t[_T_SIGNAL_LIST]}{self.eq}{list_id}"
+                head = f"{t[T_SIGNAL_LIST]}{self.eq}{list_id}"
                 items.append(self.inline(head, [self.signal_request(s) for s in signal.signals]))
             else:
                 items.append(self.signal_request(signal))
-        return self.inline(t[_T_SIGNALS], items)
+        return self.inline(t[T_SIGNALS], items)
 
     def signal_request(self, signal: m.SignalRequest) -> str:
         t = self.tok
@@ -759,23 +756,23 @@ class _Writer:
         name = _pkgd_name(signal.name, "signal")
         items: list[str] = []
         if signal.stream is not None:
-            items.append(f"{t[_T_STREAM]}{eq}{_uint(signal.stream, _UINT16, 'stream ID')}")
+            items.append(f"{t[T_STREAM]}{eq}{_uint(signal.stream, _UINT16, 'stream ID')}")
         if signal.signal_type is not None:
-            items.append(f"{t[_T_SIGNAL_TYPE]}{eq}{t[_SIGNAL_TYPES[signal.signal_type]]}")
+            items.append(f"{t[T_SIGNAL_TYPE]}{eq}{t[_SIGNAL_TYPES[signal.signal_type]]}")
         if signal.duration is not None:
-            items.append(f"{t[_T_DURATION]}{eq}{_uint(signal.duration, _UINT16, 'duration')}")
+            items.append(f"{t[T_DURATION]}{eq}{_uint(signal.duration, _UINT16, 'duration')}")
         if signal.notify_completion:
             reasons = [t[_REASONS[r]] for r in signal.notify_completion]
-            items.append(f"{t[_T_NOTIFY_COMPLETION]}{eq}{self.braces(reasons)}")
+            items.append(f"{t[T_NOTIFY_COMPLETION]}{eq}{self.braces(reasons)}")
         if signal.keep_active:
-            items.append(t[_T_KEEP_ACTIVE])
+            items.append(t[T_KEEP_ACTIVE])
         if signal.direction is not None:
-            items.append(f"{t[_T_DIRECTION]}{eq}{t[_DIRECTIONS[signal.direction]]}")
+            items.append(f"{t[T_DIRECTION]}{eq}{t[_DIRECTIONS[signal.direction]]}")
         if signal.request_id is not None:
-            items.append(f"{t[_T_REQUEST_ID]}{eq}{self.request_id(signal.request_id)}")
+            items.append(f"{t[T_REQUEST_ID]}{eq}{self.request_id(signal.request_id)}")
         if signal.intersignal_delay is not None:
             items.append(
-                f"{t[_T_INTERSIGNAL]}{eq}{_uint(signal.intersignal_delay, _UINT16, 'delay')}"
+                f"{t[T_INTERSIGNAL]}{eq}{_uint(signal.intersignal_delay, _UINT16, 'delay')}"
             )
         items.extend(
             [self.parameter(p, _SIGNAL_RESERVED, "signal parameter") for p in signal.parameters]
@@ -788,7 +785,7 @@ class _Writer:
         t = self.tok
         if not observed.events:
             raise H248Error("an ObservedEvents descriptor needs at least one event")
-        head = f"{t[_T_OBSERVED_EVENTS]}{self.eq}{self.request_id(observed.request_id)}"
+        head = f"{t[T_OBSERVED_EVENTS]}{self.eq}{self.request_id(observed.request_id)}"
         items: list[str] = []
         for event in observed.events:
             text = self.event_with_parameters(event.name, event.stream, event.parameters)
@@ -803,7 +800,7 @@ class _Writer:
         name = _pkgd_name(name, "event")
         items: list[str] = []
         if stream is not None:
-            items.append(f"{self.tok[_T_STREAM]}{self.eq}{_uint(stream, _UINT16, 'stream ID')}")
+            items.append(f"{self.tok[T_STREAM]}{self.eq}{_uint(stream, _UINT16, 'stream ID')}")
         items.extend([self.parameter(p, _OBSERVED_RESERVED, "event parameter") for p in parameters])
         if not items:
             return name
@@ -812,16 +809,16 @@ class _Writer:
     def event_buffer(self, specs: tuple[m.EventSpec, ...]) -> str:
         t = self.tok
         if not specs:
-            return t[_T_EVENT_BUFFER]
+            return t[T_EVENT_BUFFER]
         return self.inline(
-            t[_T_EVENT_BUFFER],
+            t[T_EVENT_BUFFER],
             [self.event_with_parameters(s.name, s.stream, s.parameters) for s in specs],
         )
 
     def audit(self, audit: m.AuditDescriptor) -> str:
         if len(set(audit.items)) != len(audit.items):
             raise H248Error("an audit item appears twice in an Audit descriptor")
-        return self.inline(self.tok[_T_AUDIT], [self.tok[_AUDIT_ITEMS[i]] for i in audit.items])
+        return self.inline(self.tok[T_AUDIT], [self.tok[_AUDIT_ITEMS[i]] for i in audit.items])
 
     def packages(self, packages: tuple[m.PackageItem, ...]) -> str:
         if not packages:
@@ -830,7 +827,7 @@ class _Writer:
         for package in packages:
             name = _name(package.name, "package name")
             items.append(f"{name}-{_uint(package.version, _UINT16, 'package version')}")
-        return self.inline(self.tok[_T_PACKAGES], items)
+        return self.inline(self.tok[T_PACKAGES], items)
 
     def mux(self, mux: m.MuxDescriptor) -> str:
         mux_type = _name(mux.mux_type, "mux type")
@@ -839,7 +836,7 @@ class _Writer:
         if not mux.terminations:
             raise H248Error("a Mux descriptor needs at least one termination ID")
         ids = [_name(tid, "termination ID") for tid in mux.terminations]
-        return self.inline(f"{self.tok[_T_MUX]}{self.eq}{mux_type}", ids)
+        return self.inline(f"{self.tok[T_MUX]}{self.eq}{mux_type}", ids)
 
     # -- ServiceChange --------------------------------------------------------------------
 
@@ -852,18 +849,18 @@ class _Writer:
             method = _name(parms.method, "ServiceChange method")
         else:
             raise H248Error(f"ServiceChange method {parms.method!r} is not X-/X+ extension")
-        items = [f"{t[_T_METHOD]}{eq}{method}"]
+        items = [f"{t[T_METHOD]}{eq}{method}"]
         if parms.reason is not None:
-            items.append(f"{t[_T_REASON]}{eq}{_value(parms.reason)}")
+            items.append(f"{t[T_REASON]}{eq}{_value(parms.reason)}")
         if parms.delay is not None:
-            items.append(f"{t[_T_DELAY]}{eq}{_uint(parms.delay, _UINT32, 'delay')}")
+            items.append(f"{t[T_DELAY]}{eq}{_uint(parms.delay, _UINT32, 'delay')}")
         items.extend(
             self.service_change_common(
                 parms.address, parms.mgc_id, parms.profile, parms.version, parms.timestamp
             )
         )
         if parms.incomplete:
-            items.append(t[_T_SERVICE_CHANGE_INCOMPLETE])
+            items.append(t[T_SERVICE_CHANGE_INCOMPLETE])
         for extension in parms.extensions:
             if extension.name[:2].lower() not in ("x-", "x+"):
                 raise H248Error(f"ServiceChange extension {extension.name!r} is not X-/X+")
@@ -871,7 +868,7 @@ class _Writer:
         if len(set(parms.audit)) != len(parms.audit):
             raise H248Error("an audit item appears twice in a ServiceChange descriptor")
         items.extend(t[_AUDIT_ITEMS[i]] for i in parms.audit)
-        return self.inline(t[_T_SERVICES], items)
+        return self.inline(t[T_SERVICES], items)
 
     def service_change_result(self, result: m.ServiceChangeResult) -> str:
         items = self.service_change_common(
@@ -879,7 +876,7 @@ class _Writer:
         )
         if not items:
             raise H248Error("an empty ServiceChange result has no text form (use None)")
-        return self.inline(self.tok[_T_SERVICES], items)
+        return self.inline(self.tok[T_SERVICES], items)
 
     def service_change_common(
         self,
@@ -893,15 +890,15 @@ class _Writer:
         eq = self.eq
         items: list[str] = []
         if address is not None:
-            items.append(f"{t[_T_SERVICE_CHANGE_ADDRESS]}{eq}{_mid_text(address)}")
+            items.append(f"{t[T_SERVICE_CHANGE_ADDRESS]}{eq}{_mid_text(address)}")
         if mgc_id is not None:
             if isinstance(mgc_id, int):
                 raise H248Error("MgcIdToTry needs an mId, not a port")
-            items.append(f"{t[_T_MGC_ID_TO_TRY]}{eq}{_mid_text(mgc_id)}")
+            items.append(f"{t[T_MGC_ID_TO_TRY]}{eq}{_mid_text(mgc_id)}")
         if profile is not None:
-            items.append(f"{t[_T_PROFILE]}{eq}{_name(profile, 'profile')}")
+            items.append(f"{t[T_PROFILE]}{eq}{_name(profile, 'profile')}")
         if version is not None:
-            items.append(f"{t[_T_VERSION]}{eq}{_uint(version, 99, 'version')}")
+            items.append(f"{t[T_VERSION]}{eq}{_uint(version, 99, 'version')}")
         if timestamp is not None:
             items.append(_timestamp(timestamp))
         return items

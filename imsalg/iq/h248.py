@@ -33,7 +33,8 @@ Both directions are here:
   unknown property, 446 unknown parameter, 449 unsupported value with the value in the
   text, 440/451/452 unknown package/event/signal, 441 no Local descriptor, 444 unsupported
   descriptor, 501 unsupported command or construct; TS 29.334 §5.17.1, H.248.8),
-  :func:`result_to_reply`, :func:`failure_to_reply`, :func:`notification_to_transaction`.
+  :func:`result_to_reply`, :func:`failure_to_reply`, :func:`notification_to_transaction`,
+  :func:`heartbeat_to_transaction`.
 
 A reply that does not answer the request it is matched with raises
 :class:`~imsalg.errors.H248Error`. Time stamps are passed in by the caller; nothing here
@@ -88,6 +89,7 @@ from imsalg.sdp.msrp import MSRPURI, format_path, parse_path
 
 __all__ = [
     "failure_to_reply",
+    "heartbeat_to_transaction",
     "message",
     "notification_ack",
     "notification_to_transaction",
@@ -978,11 +980,35 @@ def notification_to_transaction(
         timestamp=timestamp,
         parameters=(m.PropertyParm.of(cause, notification.cause),),
     )
+    return _notify(notification.context, notification.termination, event, transaction_id, profile)
+
+
+def heartbeat_to_transaction(
+    context: str,
+    termination: str,
+    transaction_id: int,
+    *,
+    timestamp: str | None = None,
+    profile: IqProfile = DEFAULT_PROFILE,
+) -> m.TransactionRequest:
+    """The Notify of a termination heartbeat (H.248.36 ``hangterm/thb``), for the AGW's
+    ``on_heartbeat`` reports; the IMS-ALG only acknowledges it (:func:`notification_ack`)."""
+    event = m.ObservedEvent(name=profile.heartbeat_event, timestamp=timestamp)
+    return _notify(context, termination, event, transaction_id, profile)
+
+
+def _notify(
+    context: str,
+    termination: str,
+    event: m.ObservedEvent,
+    transaction_id: int,
+    profile: IqProfile,
+) -> m.TransactionRequest:
     notify = m.Notify(
-        terminations=(notification.termination,),
+        terminations=(termination,),
         observed_events=m.ObservedEventsDescriptor(
             request_id=profile.events_request_id, events=(event,)
         ),
     )
-    action = m.ActionRequest(context_id=_context_number(notification.context), commands=(notify,))
+    action = m.ActionRequest(context_id=_context_number(context), commands=(notify,))
     return m.TransactionRequest(transaction_id=transaction_id, actions=(action,))

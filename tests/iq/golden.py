@@ -215,6 +215,12 @@ CASES: dict[str, Callable[[], tuple[m.MId, m.Transaction]]] = {
         AGW,
         iq.notification_to_transaction(TLS_FAILED, 20001, timestamp="20250101T12000000"),
     ),
+    "notify-heartbeat": lambda: (
+        AGW,
+        iq.heartbeat_to_transaction(
+            "4711", "msrp/4711/1/core", 20002, timestamp="20250101T12010000"
+        ),
+    ),
     "notify-ack": lambda: (
         ALG,
         iq.notification_ack(iq.notification_to_transaction(TLS_FAILED, 20001)),

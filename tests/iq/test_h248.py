@@ -488,6 +488,19 @@ def test_an_error_inside_a_command_reply_is_a_failure_after_the_earlier_ones() -
     )
 
 
+def test_a_heartbeat_notify_is_only_acknowledged() -> None:
+    transaction = iq.heartbeat_to_transaction(
+        "4711", "msrp/4711/1/acc", 21, timestamp="20250101T12000100"
+    )
+    text = encode(iq.message(AGW, [transaction]), compact=True)
+    assert text.endswith("T=21{C=4711{N=msrp/4711/1/acc{OE=1{20250101T12000100:hangterm/thb}}}}")
+    back = _through_text(transaction, AGW, compact=False)
+    assert isinstance(back, m.TransactionRequest)
+    assert iq.notify_to_notification(back) == []
+    ack = encode(iq.message(ALG, [iq.notification_ack(back)]), compact=True)
+    assert ack.endswith("P=21{C=4711{N=msrp/4711/1/acc}}")
+
+
 def test_unknown_notified_events_are_refused() -> None:
     (transaction,) = decode("!/3 [192.0.2.2] T=7{C=1{N=t{OE=1{x/y}}}}").transactions
     assert isinstance(transaction, m.TransactionRequest)
