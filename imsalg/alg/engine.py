@@ -48,6 +48,7 @@ from imsalg.iq.procedures import (
     ReserveAndConfigureConnectionPoint,
     ReserveConnectionPoint,
     Side,
+    TerminationHeartbeat,
     TerminationReleased,
     TLSSetupFailed,
 )
@@ -599,6 +600,12 @@ class _Handler:
         note = event.notification
         if state.context is None or note.context != state.context:
             return state, []
+        if isinstance(note, TerminationHeartbeat):
+            held = [*state.streams, *(state.negotiation.streams if state.negotiation else ())]
+            if any(note.termination in stream.terminations for stream in held):
+                return state, []
+            # H.248.36: a termination the ALG no longer knows is hanging: release it.
+            return self._cleanup(state, [note.termination], state.context)
         if isinstance(note, TLSSetupFailed):
             cause = f"TLS session establishment failed: {note.cause}"
         else:

@@ -144,7 +144,9 @@ def describe_reply(reply: GatewayResult | GatewayFailure) -> list[str]:
 
 def describe_notification(notification: GatewayNotification) -> list[str]:
     """Lines describing a notification from the AGW."""
-    return [
+    cause = getattr(notification, "cause", None)
+    text = (
         f"notify {type(notification).__name__} context={notification.context} "
-        f"termination={notification.termination} cause={notification.cause!r}"
-    ]
+        f"termination={notification.termination}"
+    )
+    return [text if cause is None else f"{text} cause={cause!r}"]

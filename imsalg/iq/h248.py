@@ -77,6 +77,7 @@ from imsalg.iq.procedures import (
     ReserveAndConfigureConnectionPoint,
     ReserveConnectionPoint,
     StreamMode,
+    TerminationHeartbeat,
     TerminationReleased,
     TerminationStatistics,
     TLSSetupFailed,
@@ -431,8 +432,8 @@ def notify_to_notification(
 ) -> list[GatewayNotification]:
     """The notifications a Notify transaction from the AGW carries, in order.
 
-    A termination heartbeat (``hangterm/thb``) has no notification in the procedure model:
-    it only needs the acknowledgement (:func:`notification_ack`). An event the IMS-ALG never
+    A termination heartbeat (``hangterm/thb``) becomes :class:`TerminationHeartbeat`. An
+    event the IMS-ALG never
     asks for, or a command other than Notify, raises :class:`GatewayError` with the H.248
     code to answer with.
     """
@@ -454,7 +455,11 @@ def notify_to_notification(
                         notifications.append(
                             BearerReleased(context=context, termination=termination, cause=cause)
                         )
-                    elif event.name != profile.heartbeat_event:
+                    elif event.name == profile.heartbeat_event:
+                        notifications.append(
+                            TerminationHeartbeat(context=context, termination=termination)
+                        )
+                    else:
                         _unknown_item(event.name, known, ErrorCode.NO_SUCH_EVENT_IN_PACKAGE)
     return notifications
 
@@ -971,6 +976,14 @@ def notification_to_transaction(
 ) -> m.TransactionRequest:
     """The Notify carrying *notification*; *timestamp* (``yyyymmddThhmmsshh``, from the
     caller's clock) goes on the observed event when given."""
+    if isinstance(notification, TerminationHeartbeat):
+        return heartbeat_to_transaction(
+            notification.context,
+            notification.termination,
+            transaction_id,
+            timestamp=timestamp,
+            profile=profile,
+        )
     if isinstance(notification, TLSSetupFailed):
         name, cause = profile.tls_failure_event, profile.tls_failure_cause
     else:

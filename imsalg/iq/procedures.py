@@ -61,6 +61,7 @@ __all__ = [
     "Side",
     "StreamMode",
     "TLSSetupFailed",
+    "TerminationHeartbeat",
     "TerminationReleased",
     "TerminationStatistics",
     "Transport",
@@ -291,4 +292,14 @@ class BearerReleased:
     cause: str
 
 
-GatewayNotification = TLSSetupFailed | BearerReleased
+@attrs.frozen(kw_only=True)
+class TerminationHeartbeat:
+    """Termination heartbeat (H.248.36 ``hangterm/thb``, AGW → ALG): the termination
+    still exists. An ALG that does not know it any more releases it (a hanging
+    termination, TS 29.334 §5.14)."""
+
+    context: str
+    termination: str
+
+
+GatewayNotification = TLSSetupFailed | BearerReleased | TerminationHeartbeat

@@ -36,6 +36,7 @@ from imsalg.iq.procedures import (
     ReserveAndConfigureConnectionPoint,
     ReserveConnectionPoint,
     Side,
+    TerminationHeartbeat,
     TLSSetupFailed,
 )
 from imsalg.sdp.model import SessionDescription
@@ -385,3 +386,14 @@ def test_stream_that_failed_while_the_offer_was_out_is_answered_with_port_zero()
     assert sdp.media_line(1).port == 0
     assert d.call.state.streams[1].kind is StreamKind.REMOVED
     assert d.gateway.state.terminations == ()  # type: ignore[attr-defined]
+
+
+def test_heartbeat_of_a_known_termination_needs_nothing_but_a_hanging_one_is_released() -> None:
+    d = _established()
+    known = d.call.state.streams[0].terminations[0]
+    before = d.call.state
+    assert d.notify(TerminationHeartbeat(context="1", termination=known)).actions == ()
+    assert d.call.state == before
+    exchange = d.notify(TerminationHeartbeat(context="1", termination="msrp/1/9/lost"))
+    [request] = exchange.requests
+    assert request.procedures == (ReleaseTermination(termination="msrp/1/9/lost"),)

@@ -33,6 +33,7 @@ from imsalg.iq.procedures import (
     ReserveConnectionPoint,
     Side,
     StreamMode,
+    TerminationHeartbeat,
     TerminationReleased,
     TerminationStatistics,
     TLSSetupFailed,
@@ -220,4 +221,5 @@ def failures(draw: st.DrawFn, request: GatewayRequest) -> GatewayFailure:
 notifications: st.SearchStrategy[GatewayNotification] = st.one_of(
     st.builds(TLSSetupFailed, context=contexts, termination=termination_ids, cause=cause_texts),
     st.builds(BearerReleased, context=contexts, termination=termination_ids, cause=cause_texts),
+    st.builds(TerminationHeartbeat, context=contexts, termination=termination_ids),
 )

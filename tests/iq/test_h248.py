@@ -29,6 +29,7 @@ from imsalg.iq.procedures import (
     ReserveConnectionPoint,
     Side,
     StreamMode,
+    TerminationHeartbeat,
     TerminationReleased,
     TerminationStatistics,
     TLSSetupFailed,
@@ -331,7 +332,8 @@ def test_bearer_released_and_heartbeat_notifies() -> None:
     (transaction,) = decode(text).transactions
     assert isinstance(transaction, m.TransactionRequest)
     assert iq.notify_to_notification(transaction) == [
-        BearerReleased(context="4711", termination="ip/1/core/18", cause="peer-closed")
+        BearerReleased(context="4711", termination="ip/1/core/18", cause="peer-closed"),
+        TerminationHeartbeat(context="4711", termination="ip/1/core/18"),
     ]
 
 
@@ -488,7 +490,7 @@ def test_an_error_inside_a_command_reply_is_a_failure_after_the_earlier_ones() -
     )
 
 
-def test_a_heartbeat_notify_is_only_acknowledged() -> None:
+def test_a_heartbeat_notify_becomes_a_heartbeat_notification() -> None:
     transaction = iq.heartbeat_to_transaction(
         "4711", "msrp/4711/1/acc", 21, timestamp="20250101T12000100"
     )
@@ -496,7 +498,18 @@ def test_a_heartbeat_notify_is_only_acknowledged() -> None:
     assert text.endswith("T=21{C=4711{N=msrp/4711/1/acc{OE=1{20250101T12000100:hangterm/thb}}}}")
     back = _through_text(transaction, AGW, compact=False)
     assert isinstance(back, m.TransactionRequest)
-    assert iq.notify_to_notification(back) == []
+    assert iq.notify_to_notification(back) == [
+        TerminationHeartbeat(context="4711", termination="msrp/4711/1/acc")
+    ]
+    assert (
+        iq.notification_to_transaction(
+            back_notification := iq.notify_to_notification(back)[0],
+            21,
+            timestamp="20250101T12000100",
+        )
+        == transaction
+    )
+    assert back_notification.termination == "msrp/4711/1/acc"
     ack = encode(iq.message(ALG, [iq.notification_ack(back)]), compact=True)
     assert ack.endswith("P=21{C=4711{N=msrp/4711/1/acc}}")
 
