@@ -40,6 +40,7 @@ from imsalg.errors import (
 from imsalg.iq.procedures import (
     ConnectionPointConfigured,
     ConnectionPointReserved,
+    ContextLost,
     GatewayFailure,
     GatewayRequest,
     GatewayResult,
@@ -606,6 +607,8 @@ class _Handler:
                 return state, []
             # H.248.36: a termination the ALG no longer knows is hanging: release it.
             return self._cleanup(state, [note.termination], state.context)
+        if isinstance(note, ContextLost):
+            return self._on_context_lost(note)
         if isinstance(note, TLSSetupFailed):
             cause = f"TLS session establishment failed: {note.cause}"
         else:
@@ -625,6 +628,27 @@ class _Handler:
             # H.248.1 §7.2.3: subtracting the last termination deletes the context.
             state = attrs.evolve(state, context=None)
         actions.append(StreamFailed(index=hit.index, cause=cause))
+        return state, actions
+
+    def _on_context_lost(self, note: ContextLost) -> tuple[CallState, list[Action]]:
+        """Every stream held in the lost context failed; nothing is left to release."""
+        state = self.state
+        cause = f"AGW context lost: {note.cause}"
+        actions: list[Action] = []
+        streams: list[StreamState] = []
+        for stream in state.streams:
+            if stream.terminations:
+                actions.append(StreamFailed(index=stream.index, cause=cause))
+                stream = attrs.evolve(stream.without_terminations(), failure=cause)
+            streams.append(stream)
+        negotiation = state.negotiation
+        if negotiation is not None:
+            pending = tuple(
+                attrs.evolve(s.without_terminations(), failure=cause) if s.terminations else s
+                for s in negotiation.streams
+            )
+            negotiation = attrs.evolve(negotiation, streams=pending, reserved=())
+        state = attrs.evolve(state, streams=tuple(streams), negotiation=negotiation, context=None)
         return state, actions
 
     def _on_offer_rejected(self) -> tuple[CallState, list[Action]]:

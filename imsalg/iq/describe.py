@@ -145,8 +145,8 @@ def describe_reply(reply: GatewayResult | GatewayFailure) -> list[str]:
 def describe_notification(notification: GatewayNotification) -> list[str]:
     """Lines describing a notification from the AGW."""
     cause = getattr(notification, "cause", None)
-    text = (
-        f"notify {type(notification).__name__} context={notification.context} "
-        f"termination={notification.termination}"
-    )
+    termination = getattr(notification, "termination", None)
+    text = f"notify {type(notification).__name__} context={notification.context}"
+    if termination is not None:
+        text += f" termination={termination}"
     return [text if cause is None else f"{text} cause={cause!r}"]

@@ -63,6 +63,7 @@ from imsalg.iq.procedures import (
     ConfigureConnectionPoint,
     ConnectionPointConfigured,
     ConnectionPointReserved,
+    ContextLost,
     Establishment,
     GatewayFailure,
     GatewayNotification,
@@ -976,6 +977,8 @@ def notification_to_transaction(
 ) -> m.TransactionRequest:
     """The Notify carrying *notification*; *timestamp* (``yyyymmddThhmmsshh``, from the
     caller's clock) goes on the observed event when given."""
+    if isinstance(notification, ContextLost):
+        raise H248Error("ContextLost is the ALG's own conclusion; the AGW never sends it")
     if isinstance(notification, TerminationHeartbeat):
         return heartbeat_to_transaction(
             notification.context,

@@ -45,6 +45,7 @@ __all__ = [
     "ConfigureConnectionPoint",
     "ConnectionPointConfigured",
     "ConnectionPointReserved",
+    "ContextLost",
     "Establishment",
     "GatewayFailure",
     "GatewayNotification",
@@ -302,4 +303,14 @@ class TerminationHeartbeat:
     termination: str
 
 
-GatewayNotification = TLSSetupFailed | BearerReleased | TerminationHeartbeat
+@attrs.frozen(kw_only=True)
+class ContextLost:
+    """The AGW no longer holds the context (it restarted, or left service): every
+    termination of it is gone (H.248.1 §11.5 ServiceChange Restart/Forced). Produced by
+    the ALG's gateway client, not sent as such by the AGW."""
+
+    context: str
+    cause: str
+
+
+GatewayNotification = TLSSetupFailed | BearerReleased | TerminationHeartbeat | ContextLost

@@ -29,6 +29,7 @@ from imsalg.iq.procedures import (
     BearerReleased,
     ConfigureConnectionPoint,
     ConnectionPointReserved,
+    ContextLost,
     GatewayFailure,
     GatewayRequest,
     GatewayResult,
@@ -397,3 +398,17 @@ def test_heartbeat_of_a_known_termination_needs_nothing_but_a_hanging_one_is_rel
     exchange = d.notify(TerminationHeartbeat(context="1", termination="msrp/1/9/lost"))
     [request] = exchange.requests
     assert request.procedures == (ReleaseTermination(termination="msrp/1/9/lost"),)
+
+
+def test_context_lost_fails_every_anchored_stream_without_releasing() -> None:
+    d = driver()
+    d.sdp(Side.ACCESS, ue_offer(audio=True))
+    d.sdp(Side.CORE, core_sdp(audio=True))
+    exchange = d.notify(ContextLost(context="1", cause="AGW restarted (901 Cold Boot)"))
+    assert exchange.requests == ()
+    assert [f.index for f in exchange.failures] == [1]
+    assert d.call.state.context is None
+    assert d.call.state.streams[1].failure is not None
+    # A re-offer anchors the stream again in a new context.
+    exchange = d.sdp(Side.ACCESS, ue_offer(audio=True, connection="existing"))
+    assert exchange.requests[0].context is None
