@@ -16,6 +16,7 @@ from imsalg.iq.procedures import (
     BearerReleased,
     ConfigureConnectionPoint,
     ConnectionPointReserved,
+    ContextLost,
     Establishment,
     GatewayFailure,
     GatewayNotification,
@@ -120,6 +121,7 @@ def test_every_notification_survives_the_notify_text(
         ack = iq.notification_ack(back)
         assert ack.transaction_id == 9
         (action,) = ack.actions
+        assert not isinstance(notification, ContextLost)  # never on the wire
         assert action.replies == (m.NotifyReply(terminations=(notification.termination,)),)
 
 
