@@ -643,11 +643,15 @@ class _Handler:
             streams.append(stream)
         negotiation = state.negotiation
         if negotiation is not None:
-            pending = tuple(
-                attrs.evolve(s.without_terminations(), failure=cause) if s.terminations else s
-                for s in negotiation.streams
-            )
-            negotiation = attrs.evolve(negotiation, streams=pending, reserved=())
+            failed = {action.index for action in actions if isinstance(action, StreamFailed)}
+            pending: list[StreamState] = []
+            for stream in negotiation.streams:
+                if stream.terminations:
+                    if stream.index not in failed:
+                        actions.append(StreamFailed(index=stream.index, cause=cause))
+                    stream = attrs.evolve(stream.without_terminations(), failure=cause)
+                pending.append(stream)
+            negotiation = attrs.evolve(negotiation, streams=tuple(pending), reserved=())
         state = attrs.evolve(state, streams=tuple(streams), negotiation=negotiation, context=None)
         return state, actions
 
