@@ -9,7 +9,9 @@ A case is a directory under ``fixtures/calls/``::
 Each step is ``{"from": "access"|"core", "input": "<file>"}`` or ``{"release": true}``
 and runs ``imsalg rewrite`` in-process against a STATE file shared by the steps.
 Step *N* produces ``NN-out.sdp`` (stdout) or ``NN-refused.txt`` (exit status and
-stderr), ``NN-plan.json`` and ``NN-iq.txt`` (the Iq transactions, readable).
+stderr), ``NN-plan.json``, ``NN-iq.txt`` (the Iq transactions, readable) and, when the
+step talked to the AGW, ``NN-commands.h248`` (the same transactions in H.248 text,
+pretty form; the H.248 interop tests pick these files up).
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ def run_case(case: Path) -> dict[str, bytes]:
             prefix = f"{number:02d}"
             plan = work / f"{prefix}-plan.json"
             iq = work / f"{prefix}-iq.txt"
+            commands = work / f"{prefix}-commands.h248"
             argv = ["rewrite", "--state", str(state), "--plan", str(plan), "--iq", str(iq)]
+            argv += ["--commands", str(commands)]
             if config.is_file():
                 argv += ["--config", str(config)]
             if not spec.get("ue_e2ae", True):
@@ -70,6 +74,8 @@ def run_case(case: Path) -> dict[str, bytes]:
                     outputs[f"{prefix}-out.sdp"] = stdout.getvalue()
                 outputs[f"{prefix}-plan.json"] = plan.read_bytes()
                 outputs[f"{prefix}-iq.txt"] = iq.read_bytes()
+                if commands.stat().st_size:
+                    outputs[f"{prefix}-commands.h248"] = commands.read_bytes()
             else:
                 if stdout.getvalue():
                     raise AssertionError(f"{case.name} step {number}: output despite refusal")

@@ -35,12 +35,16 @@ class RealmConfig:
 
     ``ports`` is an inclusive range, or ``None`` to let the kernel choose (any port).
     ``allowed_sources`` restricts which peers may connect to a termination of the
-    realm (empty: anyone).
+    realm (empty: anyone). ``match_peer`` accepts a connection only from the peer
+    address negotiated in SDP (the termination's Remote address, when it is an IP
+    literal); a connection accepted before that address was known is dropped if it
+    turns out to come from elsewhere.
     """
 
     address: str = "127.0.0.1"
     ports: tuple[int, int] | None = None
     allowed_sources: tuple[IPNetwork, ...] = attrs.field(default=(), converter=_networks)
+    match_peer: bool = False
 
     def __attrs_post_init__(self) -> None:
         ipaddress.ip_address(self.address)  # ValueError for anything but an IP literal
@@ -53,6 +57,14 @@ class RealmConfig:
     def ipv6(self) -> bool:
         """The realm address is IPv6."""
         return ipaddress.ip_address(self.address).version == 6
+
+    def admits_peer(self, host: str, negotiated: str | None) -> bool:
+        """With ``match_peer``: whether *host* is the *negotiated* peer (unknown: yes)."""
+        if not self.match_peer or not negotiated:
+            return True
+        mine = _ip(host)
+        theirs = _ip(negotiated)
+        return mine is None or theirs is None or mine == theirs
 
     def admits(self, host: str) -> bool:
         """Whether a connection from *host* may be accepted."""
@@ -67,8 +79,22 @@ class RealmConfig:
         return any(address in network for network in self.allowed_sources)
 
 
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An IP address (IPv4-mapped IPv6 as IPv4), or None for a host name."""
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
 def _default_realms() -> dict[str, RealmConfig]:
-    return {"access": RealmConfig(), "core": RealmConfig()}
+    # Peer matching: off toward the UE (behind NAT its SDP address is rarely the source
+    # the AGW sees, and the TLS fingerprint check authenticates it), on toward the core
+    # (no NAT there, and plain TCP has no other check before MSRP session matching).
+    return {"access": RealmConfig(), "core": RealmConfig(match_peer=True)}
 
 
 def _positive(instance: AGWConfig, attribute: attrs.Attribute[float], value: float) -> None:
@@ -112,3 +138,98 @@ class AGWConfig:
             raise ValueError("cert_pool_size must not be negative")
         if not self.realms:
             raise ValueError("at least one realm is needed")
+
+
+#: Keys of ``[agw]`` that belong to the AGW (``access``/``core`` are realm tables; the
+#: offline AGW's ``seed`` is ignored here).
+_AGW_KEYS = {
+    "handshake_timeout": float,
+    "connect_timeout": float,
+    "close_timeout": float,
+    "cert_pool_size": int,
+    "write_buffer_high": int,
+    "max_header_size": int,
+    "count_messages": bool,
+    "listen_backlog": int,
+}
+_REALM_KEYS = {"address", "port_min", "port_max", "allowed_sources", "match_peer"}
+_TLS_VERSIONS = {"1.2": "TLSv1.2", "1.3": "TLSv1.3", "TLSv1.2": "TLSv1.2", "TLSv1.3": "TLSv1.3"}
+
+
+def config_from_mapping(
+    document: Mapping[str, object],
+    *,
+    access_address: str | None = None,
+    core_address: str | None = None,
+) -> AGWConfig:
+    """An :class:`AGWConfig` from a parsed TOML document (the same file the ALG reads).
+
+    Tables: ``[agw]`` (timers and bounds), ``[agw.access]``/``[agw.core]`` (``address``,
+    ``port_min``/``port_max``, ``allowed_sources``, ``match_peer``) and ``[tls]``
+    (``min_version``/``max_version`` as ``"1.2"``/``"1.3"``, ``ciphers`` and
+    ``ciphersuites`` as lists). Tables of the ALG are ignored; an unknown key of these
+    tables raises ``ValueError`` naming it. *access_address*/*core_address* override
+    the file (command-line options).
+    """
+    from imsalg.agw.tls import TLSProfile, TLSVersion
+
+    agw = document.get("agw", {})
+    if not isinstance(agw, Mapping):
+        raise ValueError("[agw] must be a table")
+    values: dict[str, object] = {}
+    realms = dict(_default_realms())
+    for key, value in agw.items():
+        if key in ("access", "core"):
+            if not isinstance(value, Mapping):
+                raise ValueError(f"[agw.{key}] must be a table")
+            unknown = set(value) - _REALM_KEYS
+            if unknown:
+                raise ValueError(f"unknown key agw.{key}.{sorted(unknown)[0]}")
+            base = realms[key]
+            low, high = value.get("port_min"), value.get("port_max")
+            ports = base.ports
+            if low is not None or high is not None:
+                if not isinstance(low, int) or not isinstance(high, int):
+                    raise ValueError(f"agw.{key}: port_min and port_max go together")
+                ports = (low, high)
+            realms[key] = RealmConfig(
+                address=str(value.get("address", base.address)),
+                ports=ports,
+                allowed_sources=tuple(value.get("allowed_sources", base.allowed_sources)),
+                match_peer=bool(value.get("match_peer", base.match_peer)),
+            )
+        elif key == "seed":
+            continue
+        elif key in _AGW_KEYS:
+            kind = _AGW_KEYS[key]
+            if kind is bool and not isinstance(value, bool):
+                raise ValueError(f"agw.{key} must be true or false")
+            if kind is not bool and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise ValueError(f"agw.{key} must be a number")
+            values[key] = kind(value)
+        else:
+            raise ValueError(f"unknown key agw.{key}")
+    for key, address in (("access", access_address), ("core", core_address)):
+        if address is not None:
+            realms[key] = attrs.evolve(realms[key], address=address)
+    values["realms"] = realms
+
+    tls = document.get("tls", {})
+    if not isinstance(tls, Mapping):
+        raise ValueError("[tls] must be a table")
+    profile: dict[str, object] = {}
+    for key, value in tls.items():
+        if key == "fingerprint_hash":
+            continue  # the ALG's choice of hash (imsalg.alg.config)
+        if key in ("min_version", "max_version"):
+            if str(value) not in _TLS_VERSIONS:
+                raise ValueError(f"tls.{key} must be 1.2 or 1.3, not {value!r}")
+            profile[key] = TLSVersion(_TLS_VERSIONS[str(value)])
+        elif key in ("ciphers", "ciphersuites"):
+            items = value.split(":") if isinstance(value, str) else list(value)
+            profile[key] = tuple(str(item) for item in items if item)
+        else:
+            raise ValueError(f"unknown key tls.{key}")
+    if profile:
+        values["tls"] = TLSProfile(**profile)  # type: ignore[arg-type]
+    return AGWConfig(**values)  # type: ignore[arg-type]

@@ -312,6 +312,17 @@ class Termination:
             self.env.counters.connections_rejected += 1
             leg.close()
             self.leg = leg = None
+        if (
+            leg is not None
+            and leg.accepted
+            and leg.peer_host is not None
+            and not self.realm.admits_peer(leg.peer_host, self.remote.address)
+        ):
+            # Accepted before the peer's address was known; it is someone else's.
+            self.log.info("closing connection from %s: not the negotiated peer", leg.peer_host)
+            self.env.counters.connections_rejected += 1
+            leg.close()
+            self.leg = leg = None
         if leg is None:
             if role in (Role.SERVER, Role.PENDING):
                 self._listen()
@@ -364,7 +375,12 @@ class Termination:
                 self.log.warning("accept failed: %s", error)
                 return
             host = str(peer[0])
-            if self.leg is not None or self.relay.released or not self.realm.admits(host):
+            if (
+                self.leg is not None
+                or self.relay.released
+                or not self.realm.admits(host)
+                or not self.realm.admits_peer(host, self.remote.address)
+            ):
                 self.log.info("refused connection from %s:%s", host, peer[1])
                 self.env.counters.connections_rejected += 1
                 conn.close()
@@ -523,6 +539,7 @@ class Leg(asyncio.Protocol):
         "closed",
         "env",
         "out",
+        "peer_host",
         "ready",
         "term",
         "tls",
@@ -545,6 +562,8 @@ class Leg(asyncio.Protocol):
         self._closing = False
         self._peer_gone = False  # TCP FIN received
         self._timer: asyncio.TimerHandle | None = None
+        #: The remote IP of the connection (set when it is made).
+        self.peer_host: str | None = None
 
     # -- asyncio.Protocol -------------------------------------------------------------
 
@@ -556,6 +575,8 @@ class Leg(asyncio.Protocol):
             return
         transport.set_write_buffer_limits(high=self.env.config.write_buffer_high)
         peer = transport.get_extra_info("peername")
+        if peer:
+            self.peer_host = str(peer[0])
         self.term.log.info(
             "%s connection %s %s",
             "TLS" if self.term.tls else "TCP",

@@ -37,7 +37,13 @@ from imsalg.alg.events import (
 )
 from imsalg.alg.state import StreamState
 from imsalg.errors import GatewayError, IMSALGError
-from imsalg.iq.procedures import GatewayNotification, Side
+from imsalg.iq.procedures import (
+    GatewayFailure,
+    GatewayNotification,
+    GatewayRequest,
+    GatewayResult,
+    Side,
+)
 
 from .gateways import AsyncGateway
 from .sdpform import SDPBody, as_text
@@ -71,6 +77,8 @@ class AsyncCall:
         self.on_event = on_event
         #: Every :class:`CallEvent` of this call, for proxies that prefer to await them.
         self.events: asyncio.Queue[CallEvent] = asyncio.Queue()
+        #: Every Iq request sent for this call with the AGW's answer, in order.
+        self.exchanges: list[tuple[GatewayRequest, GatewayResult | GatewayFailure]] = []
         self._lock = asyncio.Lock()
 
     @property
@@ -85,7 +93,7 @@ class AsyncCall:
         refused; the call is then unchanged.
         """
         text, back = as_text(body)
-        actions = await self._run(SDPReceived(side=Side(side), sdp=text))
+        actions = await self.handle(SDPReceived(side=Side(side), sdp=text))
         for action in actions:
             if isinstance(action, ForwardSDP):
                 return back(action.sdp)
@@ -93,11 +101,11 @@ class AsyncCall:
 
     async def offer_rejected(self) -> None:
         """The offer this call forwarded got a non-2xx answer: undo its reservations."""
-        await self._run(OfferRejected())
+        await self.handle(OfferRejected())
 
     async def release(self) -> CallReleased:
         """The call ended: release every AGW resource; returns the statistics."""
-        actions = await self._run(ReleaseCall())
+        actions = await self.handle(ReleaseCall())
         self.alg._forget(self)
         for action in actions:
             if isinstance(action, CallReleased):
@@ -106,9 +114,13 @@ class AsyncCall:
 
     async def notify(self, notification: GatewayNotification) -> None:
         """Feed an AGW notification (the :class:`AsyncALG` routes them here)."""
-        await self._run(GatewayNotified(notification=notification))
+        await self.handle(GatewayNotified(notification=notification))
 
-    async def _run(self, event: Event) -> list[Action]:
+    async def handle(self, event: Event) -> list[Action]:
+        """Feed any engine event, carry out its gateway requests; return the other actions.
+
+        Raises like :meth:`sdp` when the engine refuses the event or the AGW refuses.
+        """
         async with self._lock:
             done: list[Action] = []
             queue = list(self.engine.handle(event))
@@ -116,6 +128,7 @@ class AsyncCall:
                 action = queue.pop(0)
                 if isinstance(action, SendGatewayRequest):
                     reply = await self.alg.gateway.execute(action.request)
+                    self.exchanges.append((action.request, reply))
                     queue.extend(self.engine.handle(GatewayReplied(reply=reply)))
                     self.alg._claim(self, self.engine.state.context)
                     continue

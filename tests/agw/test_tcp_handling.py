@@ -546,3 +546,44 @@ async def test_one_connection_per_termination(tmp_path: Path) -> None:
             raise AssertionError("a second connection was accepted")
         first.close()
         await first.wait_closed()
+
+
+@asynctest
+async def test_match_peer_accepts_only_the_negotiated_address(tmp_path: Path) -> None:
+    leaks = LeakCheck()
+    strict = RealmConfig(match_peer=True)
+    config = AGWConfig(realms={"access": RealmConfig(), "core": strict})
+    async with AGW(config) as agw:
+        core_local = local(Side.CORE, setup=Setup.PASSIVE)
+        result = await run(
+            agw,
+            None,
+            reserve(1, Side.CORE, core_local, remote("192.0.2.7", 2855)),
+            reserve(2, Side.CORE, core_local, remote("127.0.0.1", 2855)),
+            reserve(3, Side.CORE, core_local),
+        )
+        context = result.context
+        # Stream 1 negotiated 192.0.2.7: a connection from 127.0.0.1 is refused.
+        reader, writer = await asyncio.open_connection("127.0.0.1", reserved(result, 0).port)
+        assert await asyncio.wait_for(reader.read(), 5) == b""
+        writer.close()
+        await writer.wait_closed()
+        assert agw.counters.connections_rejected == 1
+        # Stream 2 negotiated 127.0.0.1: accepted.
+        _, writer2 = await asyncio.open_connection("127.0.0.1", reserved(result, 1).port)
+        await wait_until(lambda: agw.counters.connections_accepted == 1, 5)
+        # Stream 3: accepted while the peer was unknown, dropped once SDP names another peer.
+        reader3, writer3 = await asyncio.open_connection("127.0.0.1", reserved(result, 2).port)
+        await wait_until(lambda: agw.counters.connections_accepted == 2, 5)
+        term3 = reserved(result, 2).termination
+        await run(
+            agw,
+            context,
+            configure(term3, 3, Side.CORE, core_local, remote("192.0.2.9", 2855)),
+        )
+        assert await asyncio.wait_for(reader3.read(), 5) == b""
+        assert agw.counters.connections_rejected == 2
+        for w in (writer2, writer3):
+            w.close()
+            await w.wait_closed()
+    await leaks.check()
