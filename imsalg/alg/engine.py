@@ -29,8 +29,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import attrs
-
 from imsalg.errors import (
     GatewayError,
     LocalStateError,
@@ -53,8 +51,7 @@ from imsalg.iq.procedures import (
     TerminationReleased,
     TLSSetupFailed,
 )
-from imsalg.sdp.attributes import ConnectionValue
-from imsalg.sdp.media import MediaInfo, read_media
+from imsalg.sdp.media import read_media
 from imsalg.sdp.model import SessionDescription
 from imsalg.sdp.roles import Role, decide_leg_roles
 
@@ -83,6 +80,7 @@ from .state import (
     Phase,
     StreamKind,
     StreamState,
+    replace,
 )
 
 __all__ = ["Call", "gateway_failure_status", "parse_sdp"]
@@ -124,6 +122,7 @@ class Call:
     ) -> None:
         self.policy = policy
         self.state = state if state is not None else CallState(ue_e2ae=ue_e2ae)
+        self._parsed = _ParsedSDP()
 
     def handle(self, event: Event) -> list[Action]:
         """Process *event*; return what the caller must do, in order.
@@ -131,7 +130,7 @@ class Call:
         Raises an :class:`~imsalg.errors.IMSALGError` subclass when the event cannot be
         accepted; the call state is then unchanged.
         """
-        state, actions = _Handler(self.state, self.policy).dispatch(event)
+        state, actions = _Handler(self.state, self.policy, self._parsed).dispatch(event)
         self.state = state
         return actions
 
@@ -142,12 +141,37 @@ class Call:
         return negotiation.streams if negotiation is not None else self.state.streams
 
 
+class _ParsedSDP:
+    """The SDP body parsed last in a call, kept so that one exchange parses it once.
+
+    The offer (or answer) is parsed when it arrives and again needed when the AGW's
+    reply comes back to rewrite it; ``negotiation.sdp`` keeps only the text, so the
+    state stays plain data. Keyed by the text, this cache is never stale, and a
+    :class:`Call` resumed from a saved state simply parses again.
+    """
+
+    __slots__ = ("sdp", "text")
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.sdp: SessionDescription | None = None
+
+    def parse(self, text: str) -> SessionDescription:
+        """:func:`parse_sdp` of *text*, reusing the last result for the same text."""
+        if self.sdp is not None and text == self.text:
+            return self.sdp
+        sdp = parse_sdp(text)
+        self.text, self.sdp = text, sdp
+        return sdp
+
+
 class _Handler:
     """Computes the next state and actions for one event; never mutates the old state."""
 
-    def __init__(self, state: CallState, policy: AlgPolicy) -> None:
+    def __init__(self, state: CallState, policy: AlgPolicy, parsed: _ParsedSDP) -> None:
         self.state = state
         self.policy = policy
+        self.parse = parsed.parse
 
     # -- plumbing --------------------------------------------------------------------
 
@@ -164,15 +188,21 @@ class _Handler:
             return self._on_release()
         raise TypeError(f"not an engine event: {event!r}")
 
-    def _request(
+    def _new_request(
         self, state: CallState, procedures: Iterable[Procedure], *, context: str | None
-    ) -> tuple[CallState, GatewayRequest]:
-        request = GatewayRequest(
+    ) -> GatewayRequest:
+        """The next request; the caller stores ``next_request_id=request.request_id + 1``."""
+        return GatewayRequest(
             request_id=state.next_request_id,
             context=context,
             procedures=tuple(procedures),
         )
-        return attrs.evolve(state, next_request_id=state.next_request_id + 1), request
+
+    def _request(
+        self, state: CallState, procedures: Iterable[Procedure], *, context: str | None
+    ) -> tuple[CallState, GatewayRequest]:
+        request = self._new_request(state, procedures, context=context)
+        return replace(state, next_request_id=request.request_id + 1), request
 
     def _cleanup(
         self, state: CallState, terminations: Iterable[str], context: str | None
@@ -184,7 +214,7 @@ class _Handler:
         state, request = self._request(
             state, (ReleaseTermination(termination=name) for name in names), context=context
         )
-        state = attrs.evolve(state, cleanup_requests=(*state.cleanup_requests, request.request_id))
+        state = replace(state, cleanup_requests=(*state.cleanup_requests, request.request_id))
         return state, [SendGatewayRequest(request=request)]
 
     # -- SDP -------------------------------------------------------------------------
@@ -209,7 +239,8 @@ class _Handler:
 
     def _on_offer(self, side: Side, text: str) -> tuple[CallState, list[Action]]:
         state = self.state
-        sdp = parse_sdp(text)
+        policy = self.policy
+        sdp = self.parse(text)
         previous = state.streams
         if sdp.media_count < len(previous):
             raise NegotiationError(
@@ -220,121 +251,41 @@ class _Handler:
         reserves: list[Procedure] = []
         for media in range(sdp.media_count):
             prior = previous[media] if media < len(previous) else None
-            stream, procedures = self._plan_offer_stream(sdp, media, side, prior)
+            stream, new_legs = rules.plan_offer_stream(
+                sdp, media, side, prior, policy=policy, ue_e2ae=state.ue_e2ae
+            )
             streams.append(stream)
-            reserves.extend(procedures)
+            if new_legs:
+                # New terminations: the offerer's side is known (reserve and configure),
+                # the other side only gets an address (reserve).
+                leg_x, leg_y = stream.legs(side)
+                reserves.append(rules.reserve(stream, leg_x, policy))
+                reserves.append(rules.reserve(stream, leg_y, policy))
+        originator = state.originator or side
+        request = self._new_request(state, reserves, context=state.context) if reserves else None
         negotiation = Negotiation(
             offerer=side,
-            phase=Phase.OFFER_GATEWAY,
+            phase=Phase.OFFER_GATEWAY if request is not None else Phase.AWAITING_ANSWER,
             sdp=text,
             media_count=sdp.media_count,
             streams=tuple(streams),
+            request=request,
         )
-        originator = state.originator or side
-        state = attrs.evolve(state, originator=originator)
-        if not reserves:
-            negotiation = attrs.evolve(negotiation, phase=Phase.AWAITING_ANSWER)
+        if request is None:
             out = rewrite_sdp(sdp, negotiation.streams, side.other)
-            state = attrs.evolve(state, negotiation=negotiation)
+            state = replace(state, originator=originator, negotiation=negotiation)
             return state, [ForwardSDP(to=side.other, sdp=out, offer=True)]
-        state, request = self._request(state, reserves, context=state.context)
-        state = attrs.evolve(state, negotiation=attrs.evolve(negotiation, request=request))
+        state = replace(
+            state,
+            originator=originator,
+            negotiation=negotiation,
+            next_request_id=request.request_id + 1,
+        )
         return state, [SendGatewayRequest(request=request)]
-
-    def _plan_offer_stream(
-        self, sdp: SessionDescription, media: int, side: Side, prior: StreamState | None
-    ) -> tuple[StreamState, list[Procedure]]:
-        policy = self.policy
-        line = sdp.media_line(media)
-        info: MediaInfo | None = None
-        if line.media == "message" and line.port != 0:
-            info = read_media(sdp, media)
-        kind, why = rules.classify(
-            sdp, media, side, ue_e2ae=self.state.ue_e2ae, policy=policy, info=info
-        )
-        if not kind.anchored or info is None:
-            if kind is StreamKind.REMOVED and prior is not None and prior.kind.anchored:
-                # Keep the legs so the answer can be written; released with the answer.
-                return attrs.evolve(prior, kind=StreamKind.REMOVED, why=why), []
-            return StreamState(index=media, media=line.media, kind=kind, why=why), []
-
-        e2ae = kind is StreamKind.E2AE
-        if e2ae and side is Side.ACCESS:
-            rules.check_e2ae_fingerprints(info, "UE")
-        peer = rules.peer_endpoint(info)
-
-        kept = _kept_legs(prior, kind, side, info)
-        if prior is not None and kept is not None:
-            mode, mode_why = prior.msrp_mode, "kept from the earlier exchange"
-        else:
-            mode, mode_why = rules.msrp_mode_for(kind, info, policy)
-        if mode.value == "aware" and (info.path_problem or not info.path):
-            raise NegotiationError(
-                f"m-line {media}: aware MSRP handling needs a valid a=path "
-                f"({info.path_problem or 'none given'})"
-            )
-        transports = rules.transports(kind, mode, policy, line.proto)
-        other = side.other
-        tls_on = {s: transports[s][0].tls for s in Side}
-
-        prior_x: LegState | None = None
-        prior_y: LegState | None = None
-        if kept is not None:
-            prior_x, prior_y = kept
-            roles_x = decide_leg_roles(
-                alg_offers=False,
-                offer=info.setup,
-                preference=rules.kept_answer_preference(
-                    prior_x.roles, rules.answer_preference(side, policy)
-                ),
-                tls=tls_on[side],
-            )
-            roles_y = decide_leg_roles(
-                alg_offers=True, offer=rules.kept_offer_value(prior_y.roles), tls=tls_on[other]
-            )
-        else:
-            roles_x = decide_leg_roles(
-                alg_offers=False,
-                offer=info.setup,
-                preference=rules.answer_preference(side, policy),
-                tls=tls_on[side],
-            )
-            roles_y = decide_leg_roles(
-                alg_offers=True,
-                offer=rules.offer_value(other, info.setup, policy),
-                tls=tls_on[other],
-            )
-        leg_x = rules.new_leg(
-            side,
-            *transports[side],
-            roles_x,
-            peer=peer,
-            info=info,
-            e2ae=e2ae and side is Side.ACCESS,
-            previous=prior_x,
-        )
-        leg_y = rules.new_leg(other, *transports[other], roles_y, previous=prior_y)
-        establishment = (
-            prior.establishment if prior is not None and kept is not None else policy.establishment
-        )
-        stream = StreamState(
-            index=media,
-            media=line.media,
-            kind=kind,
-            why=f"{why}; MSRP {mode_why}",
-            msrp_mode=mode,
-            establishment=establishment,
-        )
-        stream = stream.with_leg(leg_x).with_leg(leg_y)
-        if kept is not None:
-            return stream, []
-        # New terminations: the offerer's side is known (reserve and configure), the
-        # other side only gets an address (reserve).
-        return stream, [rules.reserve(stream, leg_x, policy), rules.reserve(stream, leg_y, policy)]
 
     def _on_answer(self, negotiation: Negotiation, text: str) -> tuple[CallState, list[Action]]:
         state = self.state
-        sdp = parse_sdp(text)
+        sdp = self.parse(text)
         if sdp.media_count != negotiation.media_count:
             raise NegotiationError(
                 f"the answer has {sdp.media_count} m-lines, the offer had "
@@ -352,17 +303,24 @@ class _Handler:
             streams.append(stream)
             releases.extend(release)
             configures.extend(procedures)
-        negotiation = attrs.evolve(
-            negotiation, phase=Phase.ANSWER_GATEWAY, sdp=text, streams=tuple(streams)
-        )
         procedures_all: list[Procedure] = [
             ReleaseTermination(termination=name) for name in dict.fromkeys(releases)
         ]
         procedures_all.extend(configures)
         if not procedures_all:
-            return self._finish_answer(attrs.evolve(state, negotiation=negotiation), negotiation)
-        state, request = self._request(state, procedures_all, context=state.context)
-        state = attrs.evolve(state, negotiation=attrs.evolve(negotiation, request=request))
+            negotiation = replace(
+                negotiation, phase=Phase.ANSWER_GATEWAY, sdp=text, streams=tuple(streams)
+            )
+            return self._finish_answer(replace(state, negotiation=negotiation), negotiation)
+        request = self._new_request(state, procedures_all, context=state.context)
+        negotiation = replace(
+            negotiation,
+            phase=Phase.ANSWER_GATEWAY,
+            sdp=text,
+            streams=tuple(streams),
+            request=request,
+        )
+        state = replace(state, negotiation=negotiation, next_request_id=request.request_id + 1)
         return state, [SendGatewayRequest(request=request)]
 
     def _plan_answer_stream(
@@ -379,12 +337,12 @@ class _Handler:
             return stream, list(prior_terms), []
         if stream.failure is not None:
             # The AGW gave the stream up while the offer was out: answer it with port 0.
-            return attrs.evolve(stream, kind=StreamKind.REMOVED, why=stream.failure), [], []
+            return replace(stream, kind=StreamKind.REMOVED, why=stream.failure), [], []
         if not stream.kind.anchored:
             return stream, list(prior_terms), []
         line = sdp.media_line(stream.index)
         if line.port == 0:
-            removed = attrs.evolve(
+            removed = replace(
                 stream,
                 kind=StreamKind.REMOVED,
                 why=f"the {answerer.value} side rejected the stream (port 0 in the answer)",
@@ -422,7 +380,7 @@ class _Handler:
                 preference=rules.forwarded_answer_preference(roles_y),
                 tls=leg_x.transport.tls,
             )
-        leg_y = attrs.evolve(
+        leg_y = replace(
             leg_y,
             roles=roles_y,
             peer=rules.peer_endpoint(info),
@@ -432,7 +390,7 @@ class _Handler:
             peer_path=info.path,
             establish_tls=roles_y.tls is Role.CLIENT,
         )
-        leg_x = attrs.evolve(leg_x, roles=roles_x, establish_tls=roles_x.tls is Role.CLIENT)
+        leg_x = replace(leg_x, roles=roles_x, establish_tls=roles_x.tls is Role.CLIENT)
         access, core = (leg_x, leg_y) if offerer is Side.ACCESS else (leg_y, leg_x)
         if (
             prior is not None
@@ -446,8 +404,14 @@ class _Handler:
         why = stream.why
         if est_why and establishment.value not in why:
             why = f"{why}; TCP {establishment.value}: {est_why}"
-        stream = attrs.evolve(stream, establishment=establishment, why=why, failure=None)
-        stream = stream.with_leg(leg_x).with_leg(leg_y)
+        stream = replace(
+            stream,
+            establishment=establishment,
+            why=why,
+            failure=None,
+            access=access,
+            core=core,
+        )
         releases = [name for name in prior_terms if name not in stream.terminations]
         procedures: list[Procedure] = []
         for side in (Side.ACCESS, Side.CORE):
@@ -466,11 +430,11 @@ class _Handler:
     def _finish_answer(
         self, state: CallState, negotiation: Negotiation
     ) -> tuple[CallState, list[Action]]:
-        sdp = parse_sdp(negotiation.sdp)
+        sdp = self.parse(negotiation.sdp)
         out = rewrite_sdp(sdp, negotiation.streams, negotiation.offerer)
         streams = tuple(_without_released(stream) for stream in negotiation.streams)
         context = state.context if any(stream.terminations for stream in streams) else None
-        state = attrs.evolve(state, streams=streams, negotiation=None, context=context)
+        state = replace(state, streams=streams, negotiation=None, context=context)
         return state, [ForwardSDP(to=negotiation.offerer, sdp=out, offer=False)]
 
     # -- AGW replies -----------------------------------------------------------------
@@ -479,7 +443,7 @@ class _Handler:
         state = self.state
         if reply.request_id in state.cleanup_requests:
             remaining = tuple(r for r in state.cleanup_requests if r != reply.request_id)
-            return attrs.evolve(state, cleanup_requests=remaining), []
+            return replace(state, cleanup_requests=remaining), []
         if state.released and state.negotiation is None:
             return self._on_release_reply(reply)
         negotiation = state.negotiation
@@ -516,6 +480,7 @@ class _Handler:
         assert request is not None
         streams = {stream.index: stream for stream in negotiation.streams}
         reserved: list[str] = []
+        legs: dict[int, dict[str, LegState]] = {}
         results = _pair(request.procedures, reply.results)
         for procedure, result in results:
             if not isinstance(
@@ -531,26 +496,29 @@ class _Handler:
                 raise GatewayError("the AGW returned no certificate fingerprint")
             if procedure.local.request_path and not result.path:
                 raise GatewayError("the AGW returned no MSRP path for aware handling")
-            leg = attrs.evolve(
+            leg = replace(
                 leg,
                 termination=result.termination,
                 agw=Endpoint(result.address, result.port),
                 local_fingerprint=result.fingerprint,
                 agw_path=result.path,
             )
-            streams[stream.index] = stream.with_leg(leg)
+            # Both legs of a stream are reserved together: one new StreamState for both.
+            legs.setdefault(stream.index, {})["access" if leg.side is Side.ACCESS else "core"] = leg
             reserved.append(result.termination)
+        for index, changed in legs.items():
+            streams[index] = replace(streams[index], **changed)
         ordered = tuple(streams[index] for index in sorted(streams))
-        sdp = parse_sdp(negotiation.sdp)
+        sdp = self.parse(negotiation.sdp)
         out = rewrite_sdp(sdp, ordered, negotiation.offerer.other)
-        negotiation = attrs.evolve(
+        negotiation = replace(
             negotiation,
             phase=Phase.AWAITING_ANSWER,
             streams=ordered,
             reserved=(*negotiation.reserved, *reserved),
             request=None,
         )
-        state = attrs.evolve(self.state, negotiation=negotiation, context=reply.context)
+        state = replace(self.state, negotiation=negotiation, context=reply.context)
         return state, [ForwardSDP(to=negotiation.offerer.other, sdp=out, offer=True)]
 
     def _answer_reply(
@@ -568,8 +536,8 @@ class _Handler:
                 raise GatewayError(
                     f"the AGW answered {type(procedure).__name__} with {type(result).__name__}"
                 )
-        state = attrs.evolve(self.state, context=reply.context or self.state.context)
-        return self._finish_answer(state, attrs.evolve(negotiation, request=None))
+        state = replace(self.state, context=reply.context or self.state.context)
+        return self._finish_answer(state, replace(negotiation, request=None))
 
     def _on_failure(
         self, negotiation: Negotiation, failure: GatewayFailure, status: int | None = None
@@ -583,10 +551,10 @@ class _Handler:
             if isinstance(result, ConnectionPointReserved)
         ]
         to_release = [*negotiation.reserved, *partial]
-        state = attrs.evolve(state, negotiation=None)
+        state = replace(state, negotiation=None)
         if not any(stream.terminations for stream in state.streams):
             state, actions = self._cleanup(state, to_release, context)
-            state = attrs.evolve(state, context=None)
+            state = replace(state, context=None)
         else:
             state, actions = self._cleanup(state, to_release, context)
         code = f" (H.248 error {failure.code})" if failure.code is not None else ""
@@ -617,16 +585,16 @@ class _Handler:
         negotiation = state.negotiation
         if negotiation is not None:
             pending, hit_pending = _fail_streams(negotiation.streams, note.termination, cause)
-            negotiation = attrs.evolve(negotiation, streams=pending)
+            negotiation = replace(negotiation, streams=pending)
             hit = hit or hit_pending
         if hit is None:
             return state, []
-        state = attrs.evolve(state, streams=committed, negotiation=negotiation)
+        state = replace(state, streams=committed, negotiation=negotiation)
         state, actions = self._cleanup(state, hit.terminations, state.context)
         held = [*state.streams, *(negotiation.streams if negotiation is not None else ())]
         if not any(stream.terminations for stream in held):
             # H.248.1 §7.2.3: subtracting the last termination deletes the context.
-            state = attrs.evolve(state, context=None)
+            state = replace(state, context=None)
         actions.append(StreamFailed(index=hit.index, cause=cause))
         return state, actions
 
@@ -639,7 +607,7 @@ class _Handler:
         for stream in state.streams:
             if stream.terminations:
                 actions.append(StreamFailed(index=stream.index, cause=cause))
-                stream = attrs.evolve(stream.without_terminations(), failure=cause)
+                stream = replace(stream.without_terminations(), failure=cause)
             streams.append(stream)
         negotiation = state.negotiation
         if negotiation is not None:
@@ -649,10 +617,10 @@ class _Handler:
                 if stream.terminations:
                     if stream.index not in failed:
                         actions.append(StreamFailed(index=stream.index, cause=cause))
-                    stream = attrs.evolve(stream.without_terminations(), failure=cause)
+                    stream = replace(stream.without_terminations(), failure=cause)
                 pending.append(stream)
-            negotiation = attrs.evolve(negotiation, streams=tuple(pending), reserved=())
-        state = attrs.evolve(state, streams=tuple(streams), negotiation=negotiation, context=None)
+            negotiation = replace(negotiation, streams=tuple(pending), reserved=())
+        state = replace(state, streams=tuple(streams), negotiation=negotiation, context=None)
         return state, actions
 
     def _on_offer_rejected(self) -> tuple[CallState, list[Action]]:
@@ -660,11 +628,11 @@ class _Handler:
         negotiation = state.negotiation
         if negotiation is None or negotiation.phase is not Phase.AWAITING_ANSWER:
             raise LocalStateError("no forwarded offer is awaiting an answer", sip_status=500)
-        state = attrs.evolve(state, negotiation=None)
+        state = replace(state, negotiation=None)
         context = state.context
         state, actions = self._cleanup(state, negotiation.reserved, context)
         if not any(stream.terminations for stream in state.streams):
-            state = attrs.evolve(state, context=None)
+            state = replace(state, context=None)
         return state, actions
 
     def _on_release(self) -> tuple[CallState, list[Action]]:
@@ -672,13 +640,13 @@ class _Handler:
         if state.released:
             return state, []
         context = state.context
-        state = attrs.evolve(state, released=True, negotiation=None)
+        state = replace(state, released=True, negotiation=None)
         if context is None:
-            return attrs.evolve(state, streams=()), [CallReleased()]
+            return replace(state, streams=()), [CallReleased()]
         state, request = self._request(
             state, [ReleaseTermination(termination="*")], context=context
         )
-        state = attrs.evolve(state, release_request=request.request_id)
+        state = replace(state, release_request=request.request_id)
         return state, [SendGatewayRequest(request=request)]
 
     def _on_release_reply(
@@ -689,7 +657,7 @@ class _Handler:
             raise LocalStateError(
                 f"no AGW request {reply.request_id} is outstanding", sip_status=500
             )
-        state = attrs.evolve(state, release_request=None, context=None, streams=())
+        state = replace(state, release_request=None, context=None, streams=())
         if isinstance(reply, GatewayFailure):
             # The AGW lost the context already (e.g. it restarted): nothing is held.
             return state, [CallReleased()]
@@ -714,20 +682,6 @@ def _pair(
     return list(zip(procedures, results, strict=True))
 
 
-def _kept_legs(
-    prior: StreamState | None, kind: StreamKind, side: Side, info: MediaInfo
-) -> tuple[LegState, LegState] | None:
-    """The legs a re-offer keeps: same kind, healthy, not ``a=connection:new``."""
-    if prior is None or prior.kind is not kind or prior.failure is not None:
-        return None
-    if len(prior.terminations) != 2:
-        return None
-    if info.connection_value_present and info.connection_value is ConnectionValue.NEW:
-        # RFC 4145 §5: a new connection, so fresh terminations (port, certificate, roles).
-        return None
-    return prior.legs(side)
-
-
 def _without_released(stream: StreamState) -> StreamState:
     """A removed stream holds no terminations any more."""
     if stream.kind is not StreamKind.REMOVED:
@@ -744,6 +698,6 @@ def _fail_streams(
     for stream in streams:
         if termination in stream.terminations:
             hit = stream
-            stream = attrs.evolve(stream.without_terminations(), failure=cause)
+            stream = replace(stream.without_terminations(), failure=cause)
         out.append(stream)
     return tuple(out), hit

@@ -2,6 +2,8 @@
 
 Pure functions from (SDP, previous plan, policy) to stream plans and Iq procedures.
 :mod:`imsalg.alg.engine` sequences them; nothing here keeps state.
+:func:`plan_offer_stream` is all the SDP work of an offer for one m-line (read,
+classify, roles, legs); :func:`reserve` and :func:`configure` say what the AGW must do.
 
 Classification (DESIGN.md §3; TS 23.334 §6.2.10.3.1; TS 24.229 §7.5.2):
 
@@ -22,6 +24,8 @@ any                       other media or MSRP transport        passthrough
 
 from __future__ import annotations
 
+from typing import Final
+
 import attrs
 
 from imsalg.errors import NegotiationError, UnsupportedMedia
@@ -38,11 +42,11 @@ from imsalg.iq.procedures import (
     StreamMode,
     Transport,
 )
-from imsalg.sdp.attributes import Setup
+from imsalg.sdp.attributes import ConnectionValue, Setup
 from imsalg.sdp.fingerprint import Fingerprint
-from imsalg.sdp.media import MediaInfo
+from imsalg.sdp.media import MediaInfo, read_media
 from imsalg.sdp.model import SessionDescription
-from imsalg.sdp.roles import AWAITED, Awaited, LegRoles, Role, setup_for_role
+from imsalg.sdp.roles import AWAITED, Awaited, LegRoles, Role, decide_leg_roles, setup_for_role
 
 from .config import AlgPolicy, SetupChoice
 from .state import Endpoint, LegState, StreamKind, StreamState
@@ -55,12 +59,21 @@ __all__ = [
     "configure",
     "effective_establishment",
     "peer_endpoint",
+    "plan_offer_stream",
     "reserve",
 ]
 
 TCP_MSRP = "TCP/MSRP"
 TCP_TLS_MSRP = "TCP/TLS/MSRP"
 _MSRP_PROTOS = (TCP_MSRP, TCP_TLS_MSRP)
+
+# Enum members read for every m-line, as module constants: on Python 3.11 each
+# ``Enum.X`` is a class-attribute lookup through the metaclass (about 65 ns).
+_ACCESS: Final = Side.ACCESS
+_E2AE: Final = StreamKind.E2AE
+_REMOVED: Final = StreamKind.REMOVED
+_AWARE: Final = MSRPMode.AWARE
+_CLIENT: Final = Role.CLIENT
 
 
 def classify(
@@ -348,30 +361,156 @@ def new_leg(
     e2ae: bool = False,
     previous: LegState | None = None,
 ) -> LegState:
-    """A leg, keeping the AGW side of *previous* (same termination) when given."""
-    leg = LegState(
+    """A leg, keeping the AGW side of *previous* (same termination) when given.
+
+    Without *info* (the other side's SDP is still to come), a *previous* leg also
+    keeps its peer, fingerprints and path.
+    """
+    if previous is not None and info is None:
+        peer = previous.peer
+        remote_fingerprints = previous.remote_fingerprints
+        peer_path = previous.peer_path
+    else:
+        remote_fingerprints = info.usable_fingerprints if info is not None and e2ae else ()
+        peer_path = info.path if info is not None else ()
+    if previous is None:
+        return LegState(
+            side=side,
+            transport=transport,
+            proto=proto,
+            roles=roles,
+            peer=peer,
+            remote_fingerprints=remote_fingerprints,
+            peer_path=peer_path,
+            establish_tls=roles.tls is _CLIENT,
+        )
+    return LegState(
         side=side,
         transport=transport,
         proto=proto,
         roles=roles,
+        termination=previous.termination,
+        agw=previous.agw,
         peer=peer,
-        remote_fingerprints=info.usable_fingerprints if info is not None and e2ae else (),
-        peer_path=info.path if info is not None else (),
-        establish_tls=roles.tls is Role.CLIENT,
+        establish_tls=roles.tls is _CLIENT,
+        local_fingerprint=previous.local_fingerprint,
+        remote_fingerprints=remote_fingerprints,
+        agw_path=previous.agw_path,
+        peer_path=peer_path,
     )
-    if previous is not None:
-        leg = attrs.evolve(
-            leg,
-            termination=previous.termination,
-            agw=previous.agw,
-            local_fingerprint=previous.local_fingerprint,
-            agw_path=previous.agw_path,
+
+
+def kept_legs(
+    prior: StreamState | None, kind: StreamKind, side: Side, info: MediaInfo
+) -> tuple[LegState, LegState] | None:
+    """The legs a re-offer keeps: same kind, healthy, not ``a=connection:new``."""
+    if prior is None or prior.kind is not kind or prior.failure is not None:
+        return None
+    if len(prior.terminations) != 2:
+        return None
+    if info.connection_value_present and info.connection_value is ConnectionValue.NEW:
+        # RFC 4145 §5: a new connection, so fresh terminations (port, certificate, roles).
+        return None
+    return prior.legs(side)
+
+
+def plan_offer_stream(
+    sdp: SessionDescription,
+    media: int,
+    offerer: Side,
+    prior: StreamState | None,
+    *,
+    policy: AlgPolicy,
+    ue_e2ae: bool,
+) -> tuple[StreamState, bool]:
+    """The plan for m-line *media* of an offer from *offerer*, and whether its legs are
+    new (the AGW must reserve a termination for each).
+
+    *prior* is the committed plan of that m-line in an earlier exchange, if any. Reads
+    the m-line, classifies it, checks what the kind needs (the UE's fingerprints for
+    e2ae, a valid ``a=path`` for aware MSRP) and decides the roles on both legs; a
+    re-offer keeps the legs, MSRP mode and TCP establishment of a healthy stream
+    unless it says ``a=connection:new``. Raises the :class:`~imsalg.errors.SDPError`
+    the SDP deserves.
+    """
+    line = sdp.media_line(media)
+    info: MediaInfo | None = None
+    if line.media == "message" and line.port != 0:
+        info = read_media(sdp, media)
+    kind, why = classify(sdp, media, offerer, ue_e2ae=ue_e2ae, policy=policy, info=info)
+    if not kind.anchored or info is None:
+        if kind is _REMOVED and prior is not None and prior.kind.anchored:
+            # Keep the legs so the answer can be written; released with the answer.
+            return attrs.evolve(prior, kind=kind, why=why), False
+        return StreamState(index=media, media=line.media, kind=kind, why=why), False
+
+    e2ae = kind is _E2AE
+    if e2ae and offerer is _ACCESS:
+        check_e2ae_fingerprints(info, "UE")
+    peer = peer_endpoint(info)
+
+    kept = kept_legs(prior, kind, offerer, info)
+    if prior is not None and kept is not None:
+        mode, mode_why = prior.msrp_mode, "kept from the earlier exchange"
+    else:
+        mode, mode_why = msrp_mode_for(kind, info, policy)
+    if mode is _AWARE and (info.path_problem or not info.path):
+        raise NegotiationError(
+            f"m-line {media}: aware MSRP handling needs a valid a=path "
+            f"({info.path_problem or 'none given'})"
         )
-        if info is None:
-            leg = attrs.evolve(
-                leg,
-                peer=previous.peer,
-                remote_fingerprints=previous.remote_fingerprints,
-                peer_path=previous.peer_path,
-            )
-    return leg
+    other = offerer.other
+    by_side = transports(kind, mode, policy, line.proto)
+    transport_x, proto_x = by_side[offerer]
+    transport_y, proto_y = by_side[other]
+
+    prior_x: LegState | None = None
+    prior_y: LegState | None = None
+    if kept is not None:
+        prior_x, prior_y = kept
+        roles_x = decide_leg_roles(
+            alg_offers=False,
+            offer=info.setup,
+            preference=kept_answer_preference(prior_x.roles, answer_preference(offerer, policy)),
+            tls=transport_x.tls,
+        )
+        roles_y = decide_leg_roles(
+            alg_offers=True, offer=kept_offer_value(prior_y.roles), tls=transport_y.tls
+        )
+    else:
+        roles_x = decide_leg_roles(
+            alg_offers=False,
+            offer=info.setup,
+            preference=answer_preference(offerer, policy),
+            tls=transport_x.tls,
+        )
+        roles_y = decide_leg_roles(
+            alg_offers=True,
+            offer=offer_value(other, info.setup, policy),
+            tls=transport_y.tls,
+        )
+    leg_x = new_leg(
+        offerer,
+        transport_x,
+        proto_x,
+        roles_x,
+        peer=peer,
+        info=info,
+        e2ae=e2ae and offerer is _ACCESS,
+        previous=prior_x,
+    )
+    leg_y = new_leg(other, transport_y, proto_y, roles_y, previous=prior_y)
+    access, core = (leg_x, leg_y) if offerer is _ACCESS else (leg_y, leg_x)
+    stream = StreamState(
+        index=media,
+        media=line.media,
+        kind=kind,
+        why=f"{why}; MSRP {mode_why}",
+        msrp_mode=mode,
+        establishment=(
+            prior.establishment if prior is not None and kept is not None else policy.establishment
+        ),
+        access=access,
+        core=core,
+    )
+    return stream, kept is None

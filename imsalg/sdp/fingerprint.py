@@ -46,7 +46,25 @@ _DIGEST_SIZES: Final[dict[str, int]] = {
 }
 
 _HASH_TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.0-9A-Za-z^_`{|}~]+")
-_HEX_RE: Final = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})*")
+
+
+def _digest_of(hexes: str) -> bytes | None:
+    """The octets of ``2UHEX *(":" 2UHEX)`` (either case), or ``None`` for other text.
+
+    Checked without a regex (a third of the time): a colon at every third position,
+    and ``bytes.fromhex`` on the rest with the colons as spaces, which it skips only
+    between octets. A colon anywhere else splits an octet (``fromhex`` refuses it) or
+    leaves fewer octets than the layout implies. *hexes* has no whitespace of its own
+    (it is one of the value's whitespace-separated parts).
+    """
+    octets = (len(hexes) + 1) // 3
+    if len(hexes) % 3 != 2 or hexes[2::3] != ":" * (octets - 1):
+        return None
+    try:
+        digest = bytes.fromhex(hexes.replace(":", " "))
+    except ValueError:
+        return None
+    return digest if len(digest) == octets else None
 
 
 def _lower(text: str) -> str:
@@ -69,9 +87,9 @@ class Fingerprint:
         name, hexes = parts
         if not _HASH_TOKEN_RE.fullmatch(name):
             raise ValueError(f"bad hash function name {name!r}")
-        if not _HEX_RE.fullmatch(hexes):
+        digest = _digest_of(hexes)
+        if digest is None:
             raise ValueError(f"bad fingerprint hex {hexes[:40]!r}")
-        digest = bytes.fromhex(hexes.replace(":", ""))
         fingerprint = cls(name, digest)
         expected = fingerprint.expected_length
         if expected is not None and len(digest) != expected:

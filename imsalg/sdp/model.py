@@ -28,8 +28,13 @@ _LF: Final = "\n"
 _CRLF: Final = "\r\n"
 #: A body RFC 8866 §5 accepts: optional empty lines (tolerated: stacks append stray
 #: CRLFs), then ``v=``, then lines that are each ``<a-z>=<value>`` or empty. A CR is only
-#: allowed as the first half of a CRLF, except inside a value.
-_VALID_BODY_RE: Final = re.compile(r"(?:\r?\n)*v=[^\n]*(?:\n(?:[a-z]=[^\n]*|\r(?=\n))?)*")
+#: allowed as the first half of a CRLF, except inside a value. Checked in two parts that
+#: together equal ``(?:\r?\n)*v=[^\n]*(?:\n(?:[a-z]=[^\n]*|\r(?=\n))?)*`` (tests keep
+#: that oracle): how the body starts, and no line feed followed by anything but a
+#: valid line start. The second only stops at line feeds (a literal prefix the regex
+#: engine skips to), about twice as fast as matching every character of every value.
+_BODY_START_RE: Final = re.compile(r"(?:\r?\n)*v=")
+_BAD_NEXT_LINE_RE: Final = re.compile(r"\n(?![a-z]=|\r?\n|\Z)")
 #: A line start not followed by "<a-z>=", an empty line or the end of the text.
 _BAD_LINE_RE: Final = re.compile(r"^(?![a-z]=|\r?\n|\Z)", re.MULTILINE)
 
@@ -108,15 +113,22 @@ class SessionDescription:
             raise TypeError(
                 "SessionDescription.parse() takes str; decode bytes with decode_sdp_bytes()"
             )
-        if _VALID_BODY_RE.fullmatch(text) is None:
+        if (
+            not (text.startswith("v=") or _BODY_START_RE.match(text))
+            or _BAD_NEXT_LINE_RE.search(text) is not None
+        ):
             _raise_syntax_error(text)
-        crlf = text.count(_CRLF)
+        # Split on CRLF first (the usual ending): the pieces also count the CRLFs.
+        lines = text.split(_CRLF)
+        crlf = len(lines) - 1
         lf = text.count(_LF)
         if crlf in (0, lf):
-            # One ending for the whole body (the usual case): split once. A body of one
-            # unterminated line has the RFC 8866 default, CRLF (see :attr:`eol`).
-            uniform = _CRLF if crlf or not lf else _LF
-            lines = text.split(uniform)
+            # One ending for the whole body (the usual case). A body of one unterminated
+            # line has the RFC 8866 default, CRLF (see :attr:`eol`).
+            uniform = _CRLF
+            if lf and not crlf:
+                uniform = _LF
+                lines = text.split(_LF)
             if lines[-1]:
                 eols = (uniform,) * (len(lines) - 1) + ("",)  # no final terminator: kept so
             else:

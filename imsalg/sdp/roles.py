@@ -22,6 +22,7 @@ Rules implemented:
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Final
 
 import attrs
@@ -165,6 +166,21 @@ def decide_leg_roles(
 
     Raises :class:`NegotiationError` (488) for an answer RFC 4145 does not allow.
     """
+    return _decide(alg_offers, offer, answer, preference, tls)
+
+
+# Memoised: the inputs are a handful of enum values (at most a few hundred combinations)
+# and the result is immutable, so each call after the first is one dictionary lookup
+# instead of building a LegRoles. Refusals raise every time (exceptions are not cached).
+@functools.cache
+def _decide(
+    alg_offers: bool,
+    offer: Setup | None,
+    answer: Setup | Awaited | None,
+    preference: Setup | Awaited,
+    tls: bool,
+) -> LegRoles:
+    """:func:`decide_leg_roles` with positional arguments."""
     if alg_offers:
         if isinstance(answer, Awaited):
             tcp = Role.CLIENT if offer is None else _ROLE_OF_SETUP[offer]

@@ -6,10 +6,12 @@ computed here with hashlib, independently of the code under test.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imsalg.agw.certs import StreamCertificate, mint_certificate
@@ -188,3 +190,25 @@ def test_format_then_parse_is_the_identity(case: tuple[str, bytes, bool]) -> Non
     assert fp == Fingerprint(name, digest)
     assert fp.format() == name + " " + ":".join(f"{octet:02X}" for octet in digest)
     assert Fingerprint.parse(fp.format()) == fp
+
+
+#: RFC 8122 ``fingerprint = 2UHEX *(":" 2UHEX)``, either case: the oracle for the
+#: regex-free check in :meth:`Fingerprint.parse`.
+_HEX_GRAMMAR = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})*")
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(
+        st.sampled_from(["A", "b", "0", "9", ":", "g", "é", "::", "AB", "0f:"]), max_size=12
+    ).map("".join)
+)
+def test_fingerprint_hex_is_read_exactly_as_the_grammar_says(hexes: str) -> None:
+    fingerprint: Fingerprint | None = None
+    with contextlib.suppress(ValueError):
+        fingerprint = Fingerprint.parse("x-unknown-hash " + hexes)
+    if _HEX_GRAMMAR.fullmatch(hexes) is None:
+        assert fingerprint is None
+    else:
+        assert fingerprint is not None
+        assert fingerprint.digest == bytes.fromhex(hexes.replace(":", ""))

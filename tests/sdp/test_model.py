@@ -7,6 +7,8 @@ the identity on any body of valid lines and that edits touch only the edited lin
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -509,3 +511,25 @@ def test_edits_touch_only_the_edited_lines(
             expected, found = line, len(out) - len(line)
         assert found >= position, (index, line)
         position = found + len(expected)
+
+
+#: The line grammar as one regex (RFC 8866 §5, empty lines tolerated): the oracle for
+#: the faster two-part check :meth:`SessionDescription.parse` does.
+_BODY_GRAMMAR = re.compile(r"(?:\r?\n)*v=[^\n]*(?:\n(?:[a-z]=[^\n]*|\r(?=\n))?)*")
+
+
+@settings(max_examples=2000)
+@given(
+    st.lists(
+        st.sampled_from(["v=", "a=", "\n", "\r\n", "\r", "v", "a", "=", "x", "A", "1", " "]),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_line_grammar_check_equals_the_grammar_regex(text: str) -> None:
+    # m= lines are checked separately; the pieces make none.
+    accepted = True
+    try:
+        parse(text)
+    except SDPSyntaxError:
+        accepted = False
+    assert accepted == (_BODY_GRAMMAR.fullmatch(text) is not None)

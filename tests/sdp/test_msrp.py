@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from imsalg.sdp.msrp import MSRPURI, format_path, parse_path
 
@@ -165,3 +169,45 @@ def test_reserved_percent_escapes_are_not_decoded() -> None:
     slash = MSRPURI.parse("msrp://a%2Fb:1/s;tcp")
     assert slash.same_as(MSRPURI.parse("msrp://a%2fb:1/s;tcp"))
     assert not slash.same_as(MSRPURI.parse("msrp://a%2Eb:1/s;tcp"))
+
+
+# The RFC 4975 URI grammar as first written (one regex, userinfo tried first): the
+# oracle for the parser, which picks a regex without userinfo when there is no "@" and
+# spells reg-name as an unrolled loop.
+_UNRESERVED = r"A-Za-z0-9\-._~"
+_PCT = r"%[0-9A-Fa-f]{2}"
+_TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+"
+_ORACLE = re.compile(
+    r"(?P<scheme>[Mm][Ss][Rr][Pp][Ss]?)://"
+    rf"(?:(?P<userinfo>(?:[{_UNRESERVED}!$&'()*+,;=:]|{_PCT})*)@)?"
+    rf"(?P<host>\[[0-9A-Fa-f:.]+\]|(?:[{_UNRESERVED}!$&'()*+,=]|{_PCT})+)"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+    rf"(?:/(?P<session>[{_UNRESERVED}+=/]+))?"
+    r";(?P<transport>[A-Za-z0-9]+)"
+    rf"(?P<params>(?:;{_TOKEN}(?:={_TOKEN})?)*)"
+)
+
+
+@settings(max_examples=3000)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["msrp://", "msrps://", "h", "B", "1", ".", "%", "%4", "%40", "%zz", "@", ":", ":9",
+             "/", "/s", ";", ";tcp", "=", "[", "]", "::1", "+", "!"]
+        ),
+        max_size=10,
+    ).map("".join)
+)
+def test_the_parser_accepts_what_the_grammar_regex_accepts(text: str) -> None:
+    match = _ORACLE.fullmatch(text)
+    try:
+        uri = MSRPURI.parse(text)
+    except ValueError:
+        assert match is None or int(match["port"] or 0) > 65535
+        return
+    assert match is not None
+    assert (uri.scheme, uri.userinfo, uri.host, uri.session_id, uri.transport) == match.group(
+        "scheme", "userinfo", "host", "session", "transport"
+    )
+    assert uri.port == (int(match["port"]) if match["port"] is not None else None)
+    assert uri.format() == text
