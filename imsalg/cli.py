@@ -419,7 +419,27 @@ async def _run_agw(args: argparse.Namespace, stdout: IO[bytes]) -> None:
 # -- demo -------------------------------------------------------------------------------
 
 
-def _demo(args: argparse.Namespace, stdout: IO[bytes]) -> None:
+def _demo(args: argparse.Namespace, stdout: IO[bytes]) -> int:
+    def emit(line: str) -> None:
+        stdout.write(encode_sdp_text(line + "\n"))
+        stdout.flush()
+
+    if args.offline is None:
+        from imsalg.demo_live import DemoOptions, Scenario, run_live_demo
+        from imsalg.iq.procedures import Establishment, MSRPMode
+
+        options = DemoOptions(
+            scenario=Scenario(args.scenario),
+            setup=args.setup,
+            mode=MSRPMode(args.mode),
+            establishment=Establishment(args.establishment),
+            bad_fingerprint=args.bad_fingerprint,
+        )
+        summary = asyncio.run(run_live_demo(options, (lambda _: None) if args.json else emit))
+        if args.json:
+            emit(json.dumps(summary.to_json(), sort_keys=True))
+        return 0 if summary.ok else 1
+
     from imsalg.demo import replay_case
 
     case = Path(args.offline)
@@ -433,11 +453,8 @@ def _demo(args: argparse.Namespace, stdout: IO[bytes]) -> None:
     call = Call(settings.policy, ue_e2ae=bool(spec.get("ue_e2ae", True)))
     gateway = OfflineGateway(settings.offline, _mint)
 
-    def emit(line: str) -> None:
-        stdout.write(encode_sdp_text(line + "\n"))
-
     replay_case(case, gateway, call, emit)
-    stdout.flush()
+    return 0
 
 
 # -- argument parsing -------------------------------------------------------------------
@@ -449,6 +466,12 @@ def _parser() -> argparse.ArgumentParser:
         description="e2ae TLS protection of MSRP: IMS-ALG SDP rules, Iq/H.248, IMS-AGW.",
     )
     parser.add_argument("--version", action="version", version=f"imsalg {__version__}")
+    parser.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        default=None,
+        help="log to stderr from this level (default: warning; error for demo --json)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     rewrite = commands.add_parser(
@@ -504,15 +527,53 @@ def _parser() -> argparse.ArgumentParser:
         "--mgc", metavar="HOST:PORT", help="announce the start to this IMS-ALG (ServiceChange)"
     )
 
-    demo = commands.add_parser("demo", help="show a complete e2ae MSRP call flow")
+    demo = commands.add_parser(
+        "demo",
+        help="a complete e2ae MSRP call on loopback (real TLS, AGW over H.248)",
+        description="Run a protected MSRP call: a simulated UE, the IMS-ALG, the bundled "
+        "IMS-AGW over H.248/UDP and a core MSRP peer, all on loopback. Exit 0 when the "
+        "scenario behaved as it should (a refused bad fingerprint included).",
+    )
+    demo.add_argument(
+        "--scenario", choices=["originating", "terminating"], default="originating"
+    )
+    demo.add_argument(
+        "--setup",
+        choices=["active", "passive", "actpass", "none"],
+        default="actpass",
+        help="what the UE offers or answers in a=setup",
+    )
+    demo.add_argument("--mode", choices=["agnostic", "aware"], default="agnostic")
+    demo.add_argument("--establishment", choices=["initiate", "trigger"], default="initiate")
+    demo.add_argument(
+        "--bad-fingerprint",
+        action="store_true",
+        help="the UE advertises another certificate's fingerprint (the failure path)",
+    )
+    demo.add_argument("--json", action="store_true", help="print one JSON summary only")
     demo.add_argument(
         "--offline",
         metavar="CASE",
-        required=True,
-        help="replay a call-flow directory (fixtures/calls/<case>) against the offline AGW",
+        help="instead: replay a call-flow directory (fixtures/calls/<case>), offline AGW",
     )
     demo.add_argument("--config", help="TOML configuration (default: the case's config.toml)")
     return parser
+
+
+def _configure_logging(level: str, stream: IO[str]) -> None:
+    """One stderr handler for the ``imsalg`` loggers (replaced on every call)."""
+    import logging
+
+    logger = logging.getLogger("imsalg")
+    for handler in list(logger.handlers):
+        if getattr(handler, "_imsalg_cli", False):
+            logger.removeHandler(handler)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("imsalg: %(levelname)s %(name)s: %(message)s"))
+    handler._imsalg_cli = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+    logger.propagate = False
 
 
 def main(
@@ -531,6 +592,10 @@ def main(
         return int(exc.code or 0)
     out = stdout if stdout is not None else sys.stdout.buffer
     source = stdin if stdin is not None else sys.stdin.buffer
+    level = args.log_level or (
+        "error" if args.command == "demo" and getattr(args, "json", False) else "warning"
+    )
+    _configure_logging(level, err)
     try:
         if args.command == "rewrite":
             _rewrite(args, source, out)
@@ -539,7 +604,7 @@ def main(
         elif args.command == "agw":
             asyncio.run(_run_agw(args, out))
         else:
-            _demo(args, out)
+            return _demo(args, out)
     except H248SyntaxError as exc:
         print(f"imsalg: {exc.detail}", file=err)
         return 1

@@ -125,6 +125,9 @@ class AGWConfig:
     realms: Mapping[str, RealmConfig] = attrs.field(factory=_default_realms)
     tls: TLSProfile = attrs.field(factory=TLSProfile)
     handshake_timeout: float = attrs.field(default=10.0, validator=_positive)
+    #: From through-connection (mode no longer inactive) until the termination's bearer
+    #: is up (TCP, and TLS where it applies): a UE that never connects is reported.
+    establishment_timeout: float = attrs.field(default=30.0, validator=_positive)
     connect_timeout: float = attrs.field(default=5.0, validator=_positive)
     close_timeout: float = attrs.field(default=2.0, validator=_positive)
     cert_pool_size: int = 16
@@ -144,6 +147,7 @@ class AGWConfig:
 #: offline AGW's ``seed`` is ignored here).
 _AGW_KEYS = {
     "handshake_timeout": float,
+    "establishment_timeout": float,
     "connect_timeout": float,
     "close_timeout": float,
     "cert_pool_size": int,

@@ -177,6 +177,7 @@ class Termination:
         "_tasks",
         "address",
         "context",
+        "_establish",
         "credentials",
         "env",
         "ident",
@@ -233,7 +234,9 @@ class Termination:
         self._tasks: set[asyncio.Task[None]] = set()
         self._connecting = False
         self._heartbeat: asyncio.TimerHandle | None = None
+        self._establish: asyncio.TimerHandle | None = None
         self._arm_heartbeat()
+        self._arm_establishment()
 
     # -- derived state ----------------------------------------------------------------
 
@@ -284,8 +287,33 @@ class Termination:
         self.remote = remote
         if local.heartbeat != interval:
             self._arm_heartbeat()
+        self._arm_establishment()
         self.refresh()
         self.relay.update()
+
+    def _arm_establishment(self) -> None:
+        """Start the establishment timer when the stream is through-connected and this
+        termination still has no bearer (a UE that never connects must not hold it)."""
+        if (
+            self._establish is not None
+            or self.released
+            or self.local.mode is StreamMode.INACTIVE
+            or self.tcp_role is Role.NONE
+            or (self.leg is not None and self.leg.ready)
+        ):
+            return
+        self._establish = self.env.loop.call_later(
+            self.env.config.establishment_timeout, self._establishment_expired
+        )
+
+    def _establishment_expired(self) -> None:
+        self._establish = None
+        if self.released or self.relay.released or (self.leg is not None and self.leg.ready):
+            return
+        self.log.warning(
+            "no bearer %.0f s after through-connection", self.env.config.establishment_timeout
+        )
+        self.relay.release("establishment-timeout", notify=self)
 
     def _arm_heartbeat(self) -> None:
         """H.248.36 hangterm/thb: report the termination every ``heartbeat`` seconds."""
@@ -493,6 +521,9 @@ class Termination:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             self._heartbeat = None
+        if self._establish is not None:
+            self._establish.cancel()
+            self._establish = None
         self.drop_bearer()
         if self._sock is not None:
             if self._listening:

@@ -587,3 +587,20 @@ async def test_match_peer_accepts_only_the_negotiated_address(tmp_path: Path) ->
             w.close()
             await w.wait_closed()
     await leaks.check()
+
+
+@asynctest
+async def test_a_ue_that_never_connects_is_reported_and_released(tmp_path: Path) -> None:
+    leaks = LeakCheck()
+    ue = write_certificate(tmp_path)
+    notes = Notifications()
+    config = AGWConfig(establishment_timeout=0.3)
+    async with AGW(config, on_notification=notes) as agw:
+        call = await originating_call(agw, (ue.fingerprint,), None)
+        await wait_until(lambda: bool(notes.items), 5)
+        [note] = notes.items
+        assert isinstance(note, BearerReleased)
+        assert note.cause == "establishment-timeout"
+        assert note.termination in (call.access.termination, call.core.termination)
+        assert agw.counters.bearers_released == 1
+    await leaks.check()
