@@ -470,7 +470,7 @@ def _parser() -> argparse.ArgumentParser:
         "--log-level",
         choices=["debug", "info", "warning", "error"],
         default=None,
-        help="log to stderr from this level (default: warning; error for demo --json)",
+        help="log to stderr from this level (default: warning for agw and demo, else error)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -592,9 +592,9 @@ def main(
         return int(exc.code or 0)
     out = stdout if stdout is not None else sys.stdout.buffer
     source = stdin if stdin is not None else sys.stdin.buffer
-    level = args.log_level or (
-        "error" if args.command == "demo" and getattr(args, "json", False) else "warning"
-    )
+    # rewrite and h248 promise one stderr line on refusal; the servers speak up more.
+    quiet = args.command in ("rewrite", "h248") or getattr(args, "json", False)
+    level = args.log_level or ("error" if quiet else "warning")
     _configure_logging(level, err)
     try:
         if args.command == "rewrite":

@@ -171,13 +171,13 @@ class Termination:
 
     __slots__ = (
         "_connecting",
+        "_establish",
         "_heartbeat",
         "_listening",
         "_sock",
         "_tasks",
         "address",
         "context",
-        "_establish",
         "credentials",
         "env",
         "ident",
