@@ -101,13 +101,49 @@ class _Context:
     def __init__(self, ident: str) -> None:
         self.ident = ident
         self.terminations: dict[str, Termination] = {}
+        #: The newest relay of each stream (a replacement pair gets a relay of its own).
         self.relays: dict[int, StreamRelay] = {}
+        #: Pairs reserved per stream so far: names the terminations of a replacement.
+        self.generations: dict[int, int] = {}
 
     def find(self, stream: int, side: Side) -> Termination | None:
         for termination in self.terminations.values():
             if termination.stream == stream and termination.side is side:
                 return termination
         return None
+
+    def relay_for(self, env: RelayEnvironment, stream: int, side: Side) -> StreamRelay:
+        """The relay a new termination of *stream* on *side* joins.
+
+        The stream's relay while it has no termination on *side*; otherwise a new
+        relay: the re-offer asked for a new connection (``a=connection:new``, RFC 4145
+        §5), so the new pair is reserved next to the old one, which keeps relaying
+        until the answer releases it (make before break).
+        """
+        relay = self.relays.get(stream)
+        if relay is None or side in relay.terminations:
+            relay = self.relays[stream] = StreamRelay(env, self.ident, stream)
+            self.generations[stream] = self.generations.get(stream, 0) + 1
+        return relay
+
+    def name(self, stream: int, side: Side) -> str:
+        """The termination id of the current pair of *stream* on *side*."""
+        generation = self.generations.get(stream, 1)
+        suffix = f"-{generation}" if generation > 1 else ""
+        return f"msrp/{self.ident}/{stream}/{_SIDE_TAG[side]}{suffix}"
+
+    def forget(self, termination: Termination) -> None:
+        """*termination* is gone: drop its relay when empty, falling back to an older
+        pair of the stream that is still held (a replacement that was abandoned)."""
+        self.terminations.pop(termination.ident, None)
+        relay = termination.relay
+        if relay.terminations or self.relays.get(termination.stream) is not relay:
+            return
+        held = [t.relay for t in self.terminations.values() if t.stream == termination.stream]
+        if held:
+            self.relays[termination.stream] = held[-1]
+        else:
+            del self.relays[termination.stream]
 
 
 class _Ports:
@@ -386,6 +422,7 @@ class AGW:
         """Check the whole request; return the termination ids it releases."""
         present = {ident: (t.stream, t.side) for ident, t in context.terminations.items()}
         releasing: set[str] = set()
+        reserving: set[tuple[int, Side]] = set()
         for procedure in procedures:
             if isinstance(procedure, _RESERVES):
                 self._check_local(procedure.local)
@@ -403,12 +440,15 @@ class AGW:
                         f"the bearer of stream {procedure.stream} was released; "
                         "release its terminations before reserving it again",
                     )
-                if key in present.values():
+                # One earlier termination per stream and side may be replaced (a new
+                # connection, RFC 4145 §5); a third, or the same twice in one request, not.
+                if key in reserving or list(present.values()).count(key) > 1:
                     raise _refuse(
                         H248Code.UNSUPPORTED_VALUE,
                         f"stream {procedure.stream} already has a termination on the "
                         f"{procedure.side.value} side",
                     )
+                reserving.add(key)
                 present[f"new:{len(present)}"] = key
             elif isinstance(procedure, ConfigureConnectionPoint):
                 if procedure.termination not in present:
@@ -489,12 +529,8 @@ class AGW:
             session_id=secrets.token_urlsafe(12),
             transport="tcp",
         )
-        relay = context.relays.get(procedure.stream)
-        if relay is None:
-            relay = context.relays[procedure.stream] = StreamRelay(
-                env, context.ident, procedure.stream
-            )
-        ident = f"msrp/{context.ident}/{procedure.stream}/{_SIDE_TAG[procedure.side]}"
+        relay = context.relay_for(env, procedure.stream, procedure.side)
+        ident = context.name(procedure.stream, procedure.side)
         termination = Termination(
             env,
             ident=ident,
@@ -565,9 +601,7 @@ class AGW:
         """Detach and close *termination*, free its port; return its final statistics."""
         statistics = termination.statistics()
         termination.relay.detach(termination)
-        context.terminations.pop(termination.ident, None)
-        if not termination.relay.terminations:
-            context.relays.pop(termination.stream, None)
+        context.forget(termination)
         await termination.close()
         self._ports.free(termination.address, termination.port)
         return statistics

@@ -354,3 +354,53 @@ async def test_not_started_agw_answers_500() -> None:
     failure = await agw.execute(GatewayRequest(request_id=7, context=None, procedures=()))
     assert isinstance(failure, GatewayFailure)
     assert failure.code == H248Code.INTERNAL_FAILURE
+
+
+@asynctest
+async def test_a_new_connection_reserves_a_second_pair_next_to_the_first() -> None:
+    # a=connection:new in a re-offer (RFC 4145 §5): the IMS-ALG reserves a new pair for
+    # the same stream while the old one still carries the call, and releases the old
+    # pair with the answer (or the new one if the offer fails).
+    leaks = LeakCheck()
+    access = local(Side.ACCESS, setup=Setup.PASSIVE, fingerprint=True)
+    core = local(Side.CORE, setup=Setup.ACTIVE)
+    async with AGW() as agw:
+        first = await run(agw, None, reserve(1, Side.ACCESS, access), reserve(1, Side.CORE, core))
+        context = first.context
+        old = {reserved(first, 0).termination, reserved(first, 1).termination}
+        second = await run(
+            agw, context, reserve(1, Side.ACCESS, access), reserve(1, Side.CORE, core)
+        )
+        new_access, new_core = reserved(second, 0), reserved(second, 1)
+        new = {new_access.termination, new_core.termination}
+        assert second.context == context
+        assert not new & old
+        assert set(agw.terminations(context)) == old | new
+        assert new_access.port != reserved(first, 0).port
+        assert new_access.fingerprint != reserved(first, 0).fingerprint
+        # A third termination on the stream's side is refused.
+        third = await refused(agw, context, reserve(1, Side.ACCESS, access))
+        assert "already has a termination" in third.reason
+        # The offer failed: the new pair goes, and a later new connection still works.
+        await run(agw, context, *(release(name) for name in sorted(new)))
+        assert set(agw.terminations(context)) == old
+        again = await run(
+            agw, context, reserve(1, Side.ACCESS, access), reserve(1, Side.CORE, core)
+        )
+        newest = {reserved(again, 0).termination, reserved(again, 1).termination}
+        assert not newest & (old | new)  # ids are never reused within a context
+        # The answer arrived: the old pair goes, the new one is configured.
+        await run(agw, context, *(release(name) for name in sorted(old)))
+        [acc_name] = [name for name in newest if "/acc" in name]
+        configured = await run(
+            agw,
+            context,
+            configure(
+                acc_name, 1, Side.ACCESS, access, remote(fingerprints=(UE_FP,), setup=Setup.ACTIVE)
+            ),
+        )
+        assert isinstance(configured.results[0], ConnectionPointConfigured)
+        assert set(agw.terminations(context)) == newest
+        await run(agw, context, release())
+        assert agw.contexts() == ()
+    await leaks.check()
