@@ -11,13 +11,25 @@ I/O happens; the engine it drives never does any.
 
 from .aio import AsyncALG, AsyncCall, CallEvent
 from .gateways import AsyncGateway, InProcessGateway
+from .pool import AGWPool, MemberState, MemberStatus
+from .remote import RemoteGateway
 from .sdpform import SDPBody
+from .sync import ALG, BackgroundLoop, SyncCall, ThreadedAGW, ThreadedGateway
 
 __all__ = [
+    "ALG",
+    "AGWPool",
     "AsyncALG",
     "AsyncCall",
     "AsyncGateway",
+    "BackgroundLoop",
     "CallEvent",
     "InProcessGateway",
+    "MemberState",
+    "MemberStatus",
+    "RemoteGateway",
     "SDPBody",
+    "SyncCall",
+    "ThreadedAGW",
+    "ThreadedGateway",
 ]

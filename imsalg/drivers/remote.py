@@ -6,9 +6,12 @@
 retransmission, Pending handling and failover between the AGW's addresses. Notify
 transactions from the AGW become notifications for the subscriber and are
 acknowledged. A ServiceChange from the AGW (H.248.1 §7.2.8) is acknowledged and
-reported to :attr:`RemoteGateway.on_service_change`: after a Restart or a Forced
-change the AGW holds none of the contexts it had, and every known context is reported
-lost (:class:`~imsalg.iq.procedures.ContextLost`).
+reported to :attr:`RemoteGateway.on_service_change`: after a Forced change, or a
+Restart other than "902 Warm Boot", the AGW holds none of the contexts it had, and
+every known context is reported lost (:class:`~imsalg.iq.procedures.ContextLost`).
+:meth:`RemoteGateway.probe` audits ROOT to learn whether the AGW answers at all, and
+:meth:`RemoteGateway.handle_request` serves requests the AGW sent to another socket of
+ours (an AGW pool's ServiceChange listener).
 """
 
 from __future__ import annotations
@@ -23,18 +26,15 @@ from imsalg.h248 import model as m
 from imsalg.h248.codes import ErrorCode
 from imsalg.iq import h248 as iq
 from imsalg.iq.procedures import (
-    ConnectionPointReserved,
     ContextLost,
     GatewayFailure,
     GatewayRequest,
     GatewayResult,
-    ProcedureResult,
-    TerminationReleased,
 )
 from imsalg.iq.profile import DEFAULT_PROFILE, IqProfile
 from imsalg.transport import Address, H248Client
 
-from .gateways import NotificationHandler
+from .gateways import ContextTracker, NotificationHandler
 
 __all__ = ["RemoteGateway", "ServiceChangeReport"]
 
@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 #: H.248.1 §7.2.8: methods after which the MG holds no context of ours any more.
 _STATE_LOST = {m.ServiceChangeMethod.RESTART, m.ServiceChangeMethod.FORCED}
+#: H.248.1 §7.2.8: a Restart with reason "902 Warm Boot" kept the MG's state.
+_WARM_BOOT = "902"
 #: Methods that take the MG out of service.
 _OUT_OF_SERVICE = {m.ServiceChangeMethod.FORCED, m.ServiceChangeMethod.GRACEFUL}
 
@@ -55,7 +57,7 @@ class ServiceChangeReport:
     reason: str | None
     #: The AGW is out of service (Forced, Graceful) and takes no new calls.
     out_of_service: bool
-    #: The AGW lost its contexts (Restart, Forced).
+    #: The AGW lost its contexts (Forced, Restart other than 902 Warm Boot).
     state_lost: bool
 
 
@@ -68,7 +70,7 @@ class RemoteGateway:
         self.profile = profile
         self._subscriber: NotificationHandler | None = None
         #: Terminations held per context, to know which contexts a restart takes away.
-        self._contexts: dict[str, set[str]] = {}
+        self._contexts = ContextTracker()
         #: Called for each ServiceChange the AGW sends (e.g. by an AGW pool).
         self.on_service_change: Callable[[ServiceChangeReport], None] | None = None
 
@@ -104,6 +106,12 @@ class RemoteGateway:
             raise RuntimeError("RemoteGateway is closed")
         return self._client
 
+    @property
+    def targets(self) -> tuple[Address, ...]:
+        """The AGW's control addresses, in the order the next request tries them
+        (none once closed)."""
+        return tuple(self._client.targets) if self._client is not None else ()
+
     async def close(self) -> None:
         """Close the H.248 endpoint."""
         if self._client is not None:
@@ -125,22 +133,30 @@ class RemoteGateway:
                 request_id=request.request_id, code=error.h248_code, reason=error.detail
             )
         result = iq.reply_to_result(request, reply, self.profile)
-        if isinstance(result, GatewayResult):
-            self._track(result.context, result.results)
-        elif result.context is not None:
-            self._track(result.context, result.partial)
+        self._contexts.record(result)
         return result
 
-    def _track(self, context: str, results: tuple[ProcedureResult, ...]) -> None:
-        held = self._contexts.setdefault(context, set())
-        for result in results:
-            if isinstance(result, ConnectionPointReserved):
-                held.add(result.termination)
-            elif isinstance(result, TerminationReleased):
-                held.discard(result.termination)
-        if not held:
-            # H.248.1 §7.2.3: the context went with its last termination.
-            del self._contexts[context]
+    async def probe(self) -> bool:
+        """Whether the AGW answers an AuditValue on ROOT (H.248.1 §7.2.5) without error.
+
+        Waits at most the client's transaction timers; never raises for a silent AGW.
+        """
+        audit = m.ActionRequest(
+            context_id=m.NULL_CONTEXT, commands=(m.AuditValue(terminations=("ROOT",)),)
+        )
+        try:
+            reply = await self.client.request([audit])
+        except GatewayError as error:
+            logger.info("ROOT audit unanswered: %s", error.detail)
+            return False
+        return reply.error is None and all(action.error is None for action in reply.actions)
+
+    async def handle_request(
+        self, peer: Address, request: m.TransactionRequest
+    ) -> m.TransactionReply:
+        """Serve a request this AGW sent to another socket of ours (e.g. a ServiceChange
+        to the address it was configured to announce itself to), as if it came here."""
+        return await self._handle(peer, request)
 
     async def _handle(self, peer: Address, request: m.TransactionRequest) -> m.TransactionReply:
         """Requests from the AGW: Notify (notifications) and ServiceChange on ROOT."""
@@ -177,7 +193,10 @@ class RemoteGateway:
     ) -> m.TransactionReply:
         for change in changes:
             method = change.parms.method
-            state_lost = method in _STATE_LOST
+            warm = method is m.ServiceChangeMethod.RESTART and (
+                change.parms.reason or ""
+            ).startswith(_WARM_BOOT)
+            state_lost = method in _STATE_LOST and not warm
             report = ServiceChangeReport(
                 peer=peer,
                 method=method.value if isinstance(method, m.ServiceChangeMethod) else method,
@@ -187,8 +206,7 @@ class RemoteGateway:
             )
             logger.warning("AGW %s:%d ServiceChange %s %s", *peer, report.method, report.reason)
             if state_lost:
-                lost, self._contexts = set(self._contexts), {}
-                for context in sorted(lost):
+                for context in self._contexts.take_all():
                     self._deliver(
                         ContextLost(context=context, cause=f"ServiceChange {report.method}")
                     )
@@ -209,4 +227,4 @@ class RemoteGateway:
     @property
     def contexts(self) -> tuple[str, ...]:
         """Contexts this client believes the AGW holds."""
-        return tuple(sorted(self._contexts))
+        return self._contexts.contexts
