@@ -286,6 +286,12 @@ class MSRPParser:
         match = request or _RESPONSE_RE.fullmatch(line)
         if match is None:
             raise self._fail(f"bad start line {line[:80]!r}")
+        if request is None and match[3] is not None:
+            # Checked here, not when the head is built, so counting refuses it too.
+            try:
+                match[3].decode("utf-8")
+            except UnicodeDecodeError:
+                raise self._fail("response comment is not UTF-8") from None
         self._start_match = match
         self._is_request = request is not None
         self._transact_id = match[1]
@@ -328,10 +334,7 @@ class MSRPParser:
                 raw=raw,
             )
         comment = match[3]
-        try:
-            comment_text = comment.decode("utf-8") if comment is not None else None
-        except UnicodeDecodeError:
-            raise self._fail("response comment is not UTF-8") from None
+        comment_text = comment.decode("utf-8") if comment is not None else None  # checked
         return FrameHead(
             transact_id=match[1].decode("ascii"),
             method=None,

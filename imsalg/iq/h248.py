@@ -132,11 +132,27 @@ def request_to_transaction(
     return m.TransactionRequest(transaction_id=transaction_id, actions=(action,))
 
 
+_DECIMAL_RE = re.compile(r"[0-9]{1,20}\Z")
+
+
+def _decimal(text: str, limit: int) -> int | None:
+    """*text* as a decimal number no greater than *limit*, or ``None``.
+
+    ASCII digits only: ``str.isdigit`` also takes "²" or "٣", which ``int`` refuses or
+    reads, and ``int`` refuses 4300 digits or more with a bare ``ValueError``.
+    """
+    if _DECIMAL_RE.match(text) is None:
+        return None
+    value = int(text)
+    return value if value <= limit else None
+
+
 def _context_number(context: str) -> int:
     # ContextID = UINT32 (or $ * -): an Iq context is a number.
-    if not context.isdigit() or int(context) > 0xFFFFFFFF or str(int(context)) != context:
+    number = _decimal(context, 0xFFFFFFFF)
+    if number is None or str(number) != context:
         raise H248Error(f"context {context!r} is not an H.248 context ID (UINT32)")
-    return int(context)
+    return number
 
 
 def _command(procedure: Procedure, profile: IqProfile) -> m.Command:
@@ -391,9 +407,10 @@ def _statistics(audit: m.TerminationAudit | None, profile: IqProfile) -> Termina
         field = counters.get(item.name)
         if field is None:
             continue  # statistics the model has no counter for (nt/dur…) are not kept
-        if len(item.values) != 1 or not item.values[0].isdigit():
+        count = _decimal(item.values[0], 2**64 - 1) if len(item.values) == 1 else None
+        if count is None:
             raise H248Error(f"statistic {item.name} is not a count: {item.values!r}")
-        values[field] = int(item.values[0])
+        values[field] = count
     return TerminationStatistics(**values)
 
 
@@ -726,9 +743,10 @@ def _read_events(
             if not timers:
                 _refuse(ErrorCode.MISSING_PARAMETER, f"{event.name} {profile.heartbeat_timer}")
             timer = _single_value(timers[-1])
-            if not timer.isdigit():
-                _refuse(ErrorCode.UNSUPPORTED_VALUE, f"{profile.heartbeat_timer}={timer}")
-            heartbeat = int(timer)
+            period = _decimal(timer, 0xFFFFFFFF)
+            if period is None:
+                _refuse(ErrorCode.UNSUPPORTED_VALUE, f"{profile.heartbeat_timer}={timer[:40]}")
+            heartbeat = period
             continue
         if event.parameters:
             _refuse(ErrorCode.UNSUPPORTED_PARAMETER, f"{event.name} {event.parameters[0].name}")
