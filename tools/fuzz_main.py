@@ -374,6 +374,8 @@ def _report(results: list[dict[str, Any]], show_errors: int) -> None:
             f"{crashes:8d} {hangs:6d} {stats.get('slowest_ms', 0):7.1f}ms"
         )
     print("(typed: distinct kinds of typed refusal met; crashes/hangs: inputs)")
+    for note in sorted({str(stats.get("note") or "") for stats in results} - {""}):
+        print(f"NOTE: {note}")
     for stats in results:
         if show_errors:
             print(f"\n{stats['target']}: the most frequent typed refusals")

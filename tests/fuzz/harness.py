@@ -36,8 +36,7 @@ MAX_SIZE: Final = 1 << 17
 Mutator = Callable[[bytes, random.Random, Sequence[bytes]], bytes]
 
 _DIGITS: Final = re.compile(r"[0-9]+")
-_QUOTED: Final = re.compile(r"b?'[^']{0,80}'|\"[^\"]{0,80}\"")
-_VARIABLE: Final = re.compile(r"['\"{]|\bb'")
+_QUOTE: Final = re.compile(r"\bb?['\"]|['\"{]")
 
 
 @attrs.frozen(kw_only=True)
@@ -52,17 +51,20 @@ class Target:
 
 
 def signature(error: BaseException) -> str:
-    """What kind of refusal *error* is: its class, where it was raised (file:line) and the
-    start of its text up to the first quote or digit, so that one kind counts once however
-    often (and with whatever input text) it is met."""
+    """What kind of refusal *error* is: its class, where it was raised (file:line) and its
+    text with numbers blanked and quoted input left out, so that one kind counts once
+    however often (and with whatever input text) it is met."""
     where = ""
     tb = error.__traceback__
     if tb is not None:
         while tb.tb_next is not None:
             tb = tb.tb_next
         where = f" @ {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
-    detail = _QUOTED.sub("_", _DIGITS.sub("_", str(error)[:240].partition("\n")[0]))
-    detail = _VARIABLE.split(detail, maxsplit=1)[0].strip()
+    text = _DIGITS.sub("_", str(error)[:240].partition("\n")[0])
+    # The input's own text comes quoted: keep what stands before it (or, when the message
+    # starts with it, what follows the last quote).
+    parts = _QUOTE.split(text)
+    detail = (parts[0] if parts[0].strip() or len(parts) == 1 else "_" + parts[-1]).strip()
     return f"{type(error).__name__}{where}: {detail[:60]}"
 
 
