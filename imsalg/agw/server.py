@@ -253,6 +253,10 @@ class AGWServer:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         for server in self.servers.values():
             await server.close()
+        # asyncio closes a datagram socket in a callback of the next loop iteration
+        # (the UDP endpoint's close does not wait for it): let it run, so that the
+        # control port is free when close() returns (a restart binds it again).
+        await asyncio.sleep(0)
 
     async def __aenter__(self) -> AGWServer:
         return self
