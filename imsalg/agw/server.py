@@ -17,6 +17,11 @@ that created the context (or the configured MGC):
 - ServiceChange on ROOT, Method=Forced, Reason "905 Termination taken out of service"
   when it is shut down with contexts or an MGC, so the controller stops sending calls.
 
+Its own transactions start at a random transaction id: a controller detects repeated
+transactions by peer and id and remembers them for LONG-TIMER (H.248.1 Annex D.1.2,
+D.1.3), so an AGW restarted on the same address that counted from 1 again would have
+its Restart and first Notify taken for repetitions of its previous life's.
+
 An AuditValue on ROOT with no descriptor is answered empty: controllers use it to check
 that the AGW is alive.
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
+import secrets
 from collections.abc import Coroutine, Sequence
 from typing import Any
 
@@ -50,6 +56,8 @@ __all__ = ["AGWServer"]
 logger = logging.getLogger(__name__)
 
 ROOT = "ROOT"
+#: Random first transaction ids are drawn below this (room left for counting up in 32 bits).
+_RANDOM_IDS = 1 << 30
 
 
 def _timestamp() -> str:
@@ -85,11 +93,16 @@ class AGWServer:
         profile: IqProfile = DEFAULT_PROFILE,
         mgc: Address | None = None,
         compact: bool = False,
+        first_transaction_id: int | None = None,
     ) -> AGWServer:
         """Start *agw* (if needed) and listen for H.248 on *host*:*port* (0: any port).
 
         With *mgc*, announce the start with ServiceChange Restart to that controller.
+        Our own transactions are numbered from *first_transaction_id* (random if not
+        given: module docstring).
         """
+        if first_transaction_id is None:
+            first_transaction_id = 1 + secrets.randbelow(_RANDOM_IDS)
         wanted: list[Transport] = []
         for name in transports:
             if name not in ("udp", "tcp"):
@@ -106,6 +119,7 @@ class AGWServer:
                     port=port,
                     transports=(transport,),
                     compact=compact,
+                    first_transaction_id=first_transaction_id,
                 )
                 # A port chosen by the kernel for the first transport is used for the next.
                 port = front.servers[transport].addresses[transport][1]

@@ -174,7 +174,9 @@ class AGWPool:
     *members* are the AGWs, named by the mapping's keys (a sequence names them
     ``agw1``, ``agw2``...). With *probe_interval* (seconds) each AGW that can be probed
     (:class:`ProbedGateway`) is audited that often once :meth:`start` ran (``async
-    with`` does). :meth:`connect` builds the pool from control addresses.
+    with`` does). :meth:`connect` builds the pool from control addresses. The pool is
+    the one subscriber of every member, and takes over each :class:`RemoteGateway`'s
+    ``on_service_change``.
     """
 
     def __init__(
@@ -231,7 +233,9 @@ class AGWPool:
                 if destination in gateways:
                     raise ValueError(f"destination {destination!r} given twice")
                 gateways[destination] = await RemoteGateway.connect(
-                    destination, transport=transport, **client_options  # type: ignore[arg-type]
+                    destination,
+                    transport=transport,
+                    **client_options,  # type: ignore[arg-type]
                 )
         except BaseException:
             for gateway in gateways.values():
@@ -322,8 +326,11 @@ class AGWPool:
             if isinstance(member.gateway, ProbedGateway):
                 probed.append(member)
                 probes.append(member.gateway.probe())
-        answers = await asyncio.gather(*probes)
+        answers = await asyncio.gather(*probes, return_exceptions=True)
         for member, alive in zip(probed, answers, strict=True):
+            if isinstance(alive, BaseException):
+                logger.error("probing AGW %s failed", member.name, exc_info=alive)
+                alive = False
             if not alive:
                 self._fall_silent(member, "no answer to the ROOT audit")
             elif member.state is MemberState.SILENT:
@@ -365,6 +372,7 @@ class AGWPool:
 
     async def _execute_new(self, request: GatewayRequest) -> GatewayResult | GatewayFailure:
         tried: list[str] = []
+        full: GatewayFailure | None = None
         while (member := self._pick(tried)) is not None:
             tried.append(member.name)
             member.pending += 1
@@ -382,15 +390,20 @@ class AGWPool:
                     and not reply.partial
                 ):
                     logger.info("AGW %s out of resources; trying the next", member.name)
+                    full = reply
                     continue
             else:
                 member.created += 1
             return self._outbound(member, reply)
-        states = ", ".join(f"{m.name} {m.state.value}" for m in self._members.values())
+        if full is not None:
+            return attrs.evolve(full, reason=f"every IMS-AGW of the pool is full: {full.reason}")
+        states = ", ".join(
+            f"{member.name} {member.state.value}" for member in self._members.values()
+        )
         return GatewayFailure(
             request_id=request.request_id,
             code=None,
-            reason=f"no IMS-AGW of the pool could take the call ({states})",
+            reason=f"no IMS-AGW of the pool answers ({states})",
         )
 
     def _pick(self, tried: list[str]) -> _Member | None:
@@ -436,12 +449,11 @@ class AGWPool:
             logger.warning("AGW %s holds unknown context %s: releasing it", member.name, context)
             self._spawn(self._release(member, context))
         else:
-            logger.info("AGW %s: notification for unknown context ignored: %r", member.name,
-                        notification)
+            logger.info(
+                "AGW %s: notification for unknown context ignored: %r", member.name, notification
+            )
 
-    def _service_change_handler(
-        self, member: _Member
-    ) -> Callable[[ServiceChangeReport], None]:
+    def _service_change_handler(self, member: _Member) -> Callable[[ServiceChangeReport], None]:
         def handle(report: ServiceChangeReport) -> None:
             self._on_service_change(member, report)
 
@@ -465,8 +477,9 @@ class AGWPool:
 
     def _set_state(self, member: _Member, state: MemberState, why: str) -> None:
         if member.state is not state:
-            logger.warning("AGW %s: %s -> %s (%s)", member.name, member.state.value,
-                           state.value, why)
+            logger.warning(
+                "AGW %s: %s -> %s (%s)", member.name, member.state.value, state.value, why
+            )
         member.state = state
         member.last_change = why
 
@@ -499,9 +512,11 @@ class AGWPool:
     # -- background work -------------------------------------------------------------
 
     async def _probe_forever(self) -> None:
-        assert self.probe_interval is not None
+        interval = self.probe_interval
+        if interval is None:
+            return
         while True:
-            await asyncio.sleep(self.probe_interval)
+            await asyncio.sleep(interval)
             await self.probe()
 
     async def _release_orphans(self, member: _Member) -> None:

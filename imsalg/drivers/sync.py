@@ -82,9 +82,7 @@ class BackgroundLoop:
         self._loop = asyncio.new_event_loop()
         self._closed = False
         started = threading.Event()
-        self._thread = threading.Thread(
-            target=self._main, args=(started,), name=name, daemon=True
-        )
+        self._thread = threading.Thread(target=self._main, args=(started,), name=name, daemon=True)
         self._thread.start()
         started.wait()
 

@@ -46,8 +46,12 @@ class H248Server:
         max_cached_replies: int = 1024,
         max_executing: int = 256,
         compact: bool = False,
+        first_transaction_id: int = 1,
     ) -> H248Server:
-        """Listen on *host*:*port* (0: any free port) for each transport in *transports*."""
+        """Listen on *host*:*port* (0: any free port) for each transport in *transports*.
+
+        *first_transaction_id* numbers our own requests (:meth:`request`).
+        """
         if not transports or not set(transports) <= {"udp", "tcp"}:
             raise ValueError(f"transports must be 'udp' and/or 'tcp', not {transports!r}")
         udp: UDPEndpoint | None = None
@@ -62,6 +66,7 @@ class H248Server:
                     max_cached_replies=max_cached_replies,
                     max_executing=max_executing,
                     compact=compact,
+                    first_transaction_id=first_transaction_id,
                 )
             if "tcp" in transports:
                 tcp = await TCPEndpoint.open(
@@ -71,6 +76,7 @@ class H248Server:
                     max_cached_replies=max_cached_replies,
                     max_executing=max_executing,
                     compact=compact,
+                    first_transaction_id=first_transaction_id,
                 )
                 await tcp.listen(host, port)
         except BaseException:

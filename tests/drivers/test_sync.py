@@ -77,9 +77,7 @@ def peers() -> Iterator[BackgroundLoop]:
 
 
 @pytest.mark.parametrize("kind", ["inprocess", "remote"])
-def test_e2ae_call_from_a_blocking_proxy(
-    tmp_path: Path, peers: BackgroundLoop, kind: str
-) -> None:
+def test_e2ae_call_from_a_blocking_proxy(tmp_path: Path, peers: BackgroundLoop, kind: str) -> None:
     ue_cert = write_certificate(tmp_path)
     events: list[CallEvent] = []
     with gateway(kind) as gw:
@@ -142,9 +140,7 @@ def test_tls_failure_reaches_the_proxy_callback_on_the_loop_thread(
         async def impersonate() -> bool:
             try:
                 assert info.connection is not None
-                await ue.connect(
-                    info.connection.host, info.line.port, tls=client_context(impostor)
-                )
+                await ue.connect(info.connection.host, info.line.port, tls=client_context(impostor))
                 await ue.send_message(b"must not pass", timeout=3)
             except (ConnectionError, OSError, asyncio.TimeoutError):
                 return True
