@@ -62,8 +62,14 @@ class _Hang(BaseException):
     so no ``except Exception`` in the code under test can swallow it."""
 
 
+#: Whether an input is running: a SIGALRM delivered late (the input ran long inside C
+#: code and the handler only gets to run after it returned) must not hit the bookkeeping.
+_ARMED = [False]
+
+
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise _Hang
+    if _ARMED[0]:
+        raise _Hang
 
 
 def _load_atheris() -> tuple[ModuleType | None, str]:
@@ -113,12 +119,16 @@ class _Runner:
         self.inputs += 1
         start = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        _ARMED[0] = True
         try:
             seen = self.target.run(data)
+            _ARMED[0] = False
         except _Hang:
+            _ARMED[0] = False
             self._record(self.hangs, "hang", data, "timeout", "".join(traceback.format_exc()))
             return None
         except Exception as error:
+            _ARMED[0] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
             tb = traceback.extract_tb(error.__traceback__)
             where = next(
@@ -133,6 +143,7 @@ class _Runner:
             self._record(self.crashes, "crash", data, key, traceback.format_exc())
             return None
         finally:
+            _ARMED[0] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
             elapsed = time.perf_counter() - start
             self.slowest = max(self.slowest, elapsed)
@@ -239,7 +250,9 @@ def _atheris_loop(runner: _Runner, atheris: ModuleType, seed: int) -> None:
         "-rss_limit_mb=4096",
         "-print_final_stats=0",
         "-close_fd_mask=0",
+        f"-artifact_prefix={runner.crash_dir}/libfuzzer-",
     ]
+    runner.crash_dir.mkdir(parents=True, exist_ok=True)
     atheris.Setup(argv, test_one_input, custom_mutator=mutator)
     atheris.Fuzz()
 
