@@ -21,7 +21,15 @@ from imsalg.agw import AGW
 from imsalg.agw.config import AGWConfig
 from imsalg.agw.server import AGWServer
 from imsalg.alg import AlgPolicy, Call, SyncDriver
-from imsalg.drivers import ALG, BackgroundLoop, CallEvent, ThreadedAGW, ThreadedGateway
+from imsalg.drivers import (
+    ALG,
+    AGWPool,
+    BackgroundLoop,
+    CallEvent,
+    InProcessGateway,
+    ThreadedAGW,
+    ThreadedGateway,
+)
 from imsalg.drivers.sync import LoopThreadError
 from imsalg.errors import GatewayError, IMSALGError
 from imsalg.iq.procedures import Side
@@ -283,3 +291,31 @@ def test_a_gateway_on_a_shared_loop_leaves_the_loop_running(tmp_path: Path) -> N
         call.release()
         second.close()
     assert not shared.thread.is_alive()
+
+
+def test_a_blocking_proxy_over_a_pool_of_agws(tmp_path: Path) -> None:
+    ue_cert = write_certificate(tmp_path)
+    agws: list[AGW] = []
+
+    async def create() -> AGWPool:
+        for _ in range(2):
+            agws.append(AGW(AGWConfig()))
+            await agws[-1].start()
+        return AGWPool([InProcessGateway(agw) for agw in agws])
+
+    async def close(pool: AGWPool) -> None:
+        await pool.close()
+        for agw in agws:
+            await agw.close()
+
+    with ThreadedGateway.start(create, close=close) as threaded:
+        assert isinstance(threaded.gateway, AGWPool)
+        alg = ALG(threaded)
+        calls = [alg.call(f"pooled-{n}") for n in range(4)]
+        for call in calls:
+            assert "TCP/MSRP" in call.sdp(Side.ACCESS, ue_offer(ue_cert.fingerprint))
+        assert [s.active_contexts for s in threaded.gateway.members] == [2, 2]
+        assert [len(threaded.loop.call(agw.contexts)) for agw in agws] == [2, 2]
+        alg.close()
+        assert [len(threaded.loop.call(agw.contexts)) for agw in agws] == [0, 0]
+    assert not threaded.loop.thread.is_alive()
