@@ -213,18 +213,11 @@ class ThreadedGateway:
         loop: BackgroundLoop | None = None,
     ) -> ThreadedGateway:
         """Create a gateway with ``await factory()`` on the loop; ``close(gateway)`` ends it."""
-        own = loop is None
-        background = loop if loop is not None else BackgroundLoop()
 
         async def create() -> G:
             return await factory()
 
-        try:
-            gateway = background.run(create())
-        except BaseException:
-            if own:
-                background.close()
-            raise
+        background, own, gateway = _run_on(loop, create(), "imsalg-gateway")
         closer = None if close is None else (lambda: close(gateway))
         return cls(gateway, background, close=closer, owns_loop=own)
 
@@ -278,23 +271,30 @@ class ThreadedAGW(ThreadedGateway):
     def __init__(
         self, config: AGWConfig | None = None, *, loop: BackgroundLoop | None = None
     ) -> None:
-        own = loop is None
-        background = loop if loop is not None else BackgroundLoop(name="imsalg-agw")
-
         async def start() -> AGW:
             agw = AGW(config)
             await agw.start()
             return agw
 
-        try:
-            self.agw = background.run(start())
-        except BaseException:
-            if own:
-                background.close()
-            raise
+        background, own, self.agw = _run_on(loop, start(), "imsalg-agw")
         super().__init__(
             InProcessGateway(self.agw), background, close=self.agw.close, owns_loop=own
         )
+
+
+def _run_on(
+    loop: BackgroundLoop | None, coroutine: Coroutine[Any, Any, T], name: str
+) -> tuple[BackgroundLoop, bool, T]:
+    """Run *coroutine* on *loop*, or on a new loop (closed again if it fails); returns
+    the loop, whether it is new, and the result."""
+    own = loop is None
+    background = loop if loop is not None else BackgroundLoop(name=name)
+    try:
+        return background, own, background.run(coroutine)
+    except BaseException:
+        if own:
+            background.close()
+        raise
 
 
 class SyncCall:

@@ -319,3 +319,16 @@ def test_a_blocking_proxy_over_a_pool_of_agws(tmp_path: Path) -> None:
         alg.close()
         assert [len(threaded.loop.call(agw.contexts)) for agw in agws] == [0, 0]
     assert not threaded.loop.thread.is_alive()
+
+
+def test_a_gateway_that_fails_to_start_leaves_no_thread_behind() -> None:
+    before = {thread.name for thread in threading.enumerate()}
+
+    async def unreachable() -> AGWPool:
+        raise GatewayError("no AGW found", sip_status=503)
+
+    with pytest.raises(GatewayError):
+        ThreadedGateway.start(unreachable)
+    with pytest.raises(ValueError, match="malformed destination"):
+        ThreadedGateway.remote("[2001:db8::1")
+    assert {thread.name for thread in threading.enumerate()} == before
