@@ -208,22 +208,34 @@ def transports(
     return {Side.ACCESS: (inner, proto), Side.CORE: (inner, proto)}
 
 
+#: ``SetupChoice.setup`` as a table: the property builds ``Setup(value)`` through the
+#: enum's by-value lookup (about 0.6 µs) and runs for every anchored m-line.
+_FIXED_SETUPS: Final[dict[SetupChoice, Setup]] = {
+    choice: choice.setup for choice in SetupChoice if choice is not SetupChoice.FORWARD
+}
+
+
+def _fixed_setup(choice: SetupChoice) -> Setup:
+    """``choice.setup`` (which refuses :attr:`SetupChoice.FORWARD`)."""
+    return _FIXED_SETUPS.get(choice) or choice.setup
+
+
 def answer_preference(side: Side, policy: AlgPolicy) -> Setup | Awaited:
     """What the ALG answers to an ``actpass`` offer from *side* (AWAITED: decide later)."""
-    if side is Side.ACCESS:
-        return policy.answer_actpass_access.setup
+    if side is _ACCESS:
+        return _fixed_setup(policy.answer_actpass_access)
     if policy.answer_actpass_core is SetupChoice.FORWARD:
         return AWAITED
-    return policy.answer_actpass_core.setup
+    return _fixed_setup(policy.answer_actpass_core)
 
 
 def offer_value(toward: Side, received: Setup | None, policy: AlgPolicy) -> Setup | None:
     """The ``a=setup`` the ALG offers toward *toward* in a new stream."""
-    choice = policy.offer_access if toward is Side.ACCESS else policy.offer_core
+    choice = policy.offer_access if toward is _ACCESS else policy.offer_core
     if choice is SetupChoice.FORWARD:
         # Keep the setup direction (TS 23.334 §5.16.2.2): send what the offerer sent.
         return received
-    return choice.setup
+    return _fixed_setup(choice)
 
 
 def kept_offer_value(roles: LegRoles) -> Setup | None:

@@ -70,6 +70,7 @@ class SessionDescription:
         "_eol",
         "_media_lines",
         "_text",
+        "_typed_lines",
         "eols",
         "lines",
         "media_starts",
@@ -105,6 +106,8 @@ class SessionDescription:
         #: The one line ending of the body, when it has only one (None: unknown or mixed).
         self._eol = uniform_eol
         self._attribute_maps: dict[int | None, _AttributeMap] = {}
+        #: Per section, the indices of the lines of each type but ``a`` (with the maps).
+        self._typed_lines: dict[int | None, dict[str, list[int]]] = {}
 
     @classmethod
     def parse(cls, text: str) -> SessionDescription:
@@ -187,8 +190,13 @@ class SessionDescription:
 
     def lines_of(self, media: int | None, kind: str) -> Iterator[tuple[int, str]]:
         """``(index, value)`` for each ``<kind>=`` line in a section (value without ``x=``)."""
-        prefix = kind + "="
         lines = self.lines
+        if len(kind) == 1 and kind != "a":
+            # Other line types are indexed by the pass that builds the attribute map.
+            self.attribute_map(media)
+            found = self._typed_lines[media].get(kind, ())
+            return iter([(index, lines[index][2:]) for index in found])
+        prefix = kind + "="
         return iter(
             [
                 (index, lines[index][2:])
@@ -209,15 +217,16 @@ class SessionDescription:
         """Every ``a=`` line of a section, by name: ``{name: [(index, value), ...]}``.
 
         Built in one pass on first use and cached; values as in :meth:`attributes`.
+        The same pass indexes the section's other lines by type for :meth:`lines_of`.
         The caller must not change the returned mapping.
         """
         cached = self._attribute_maps.get(media)
         if cached is not None:
             return cached
         found: _AttributeMap = {}
-        lines = self.lines
-        for index in self.section_range(media):
-            line = lines[index]
+        typed: dict[str, list[int]] = {}
+        section = self.section_range(media)
+        for index, line in enumerate(self.lines[section.start : section.stop], section.start):
             if line.startswith("a="):
                 name, colon, value = line[2:].partition(":")
                 entry = (index, value if colon else None)
@@ -226,7 +235,14 @@ class SessionDescription:
                     found[name] = [entry]
                 else:
                     named.append(entry)
+            elif line[1:2] == "=":
+                indices = typed.get(line[0])
+                if indices is None:
+                    typed[line[0]] = [index]
+                else:
+                    indices.append(index)
         self._attribute_maps[media] = found
+        self._typed_lines[media] = typed
         return found
 
     def attribute(self, media: int | None, name: str) -> tuple[int, str | None] | None:

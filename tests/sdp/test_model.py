@@ -533,3 +533,17 @@ def test_the_line_grammar_check_equals_the_grammar_regex(text: str) -> None:
     except SDPSyntaxError:
         accepted = False
     assert accepted == (_BODY_GRAMMAR.fullmatch(text) is not None)
+
+
+@settings(max_examples=200)
+@given(sdp_documents(), st.sampled_from(["a", "c", "m", "v", "x", "b", "", "c=", "ab"]))
+def test_lines_of_finds_every_line_of_its_type(doc: GeneratedSDP, kind: str) -> None:
+    # lines_of answers single-letter types from the index built with the attribute maps.
+    for sdp in (parse(doc.text), SessionDescription(doc.lines, doc.eols)):
+        for media in (None, *range(sdp.media_count)):
+            expected = [
+                (index, sdp.lines[index][2:])
+                for index in sdp.section_range(media)
+                if sdp.lines[index].startswith(kind + "=")
+            ]
+            assert list(sdp.lines_of(media, kind)) == expected
