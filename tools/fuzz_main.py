@@ -419,7 +419,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--atheris", action="store_true", help="same as --engine atheris")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--timeout", type=float, default=2.0, help="per-input bound, seconds")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help="per-input bound in seconds (default 2; 6 with atheris, whose instrumentation "
+        "slows Python code several times)",
+    )
     parser.add_argument("--hard-timeout", type=float, default=60.0, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--crash-dir", default=str(CRASH_DIR))
@@ -455,6 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             engine = "atheris"
             print(f"tools/fuzz: coverage-guided engine: {why}", file=sys.stderr)
+    if args.timeout is None:
+        args.timeout = 6.0 if engine == "atheris" else 2.0
     names = list(TARGET_NAMES) if args.target == "all" else [args.target]
     work = Path(tempfile.mkdtemp(prefix="imsalg-fuzz-"))
     crash_dir = Path(args.crash_dir)
