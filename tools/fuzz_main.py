@@ -97,6 +97,7 @@ class _Runner:
         self.started = time.monotonic()
         self.inputs = 0
         self.typed: collections.Counter[str] = collections.Counter()
+        self.examples: dict[str, str] = {}
         self.crashes: dict[str, dict[str, Any]] = {}
         self.hangs: dict[str, dict[str, Any]] = {}
         self.slowest = 0.0
@@ -150,8 +151,13 @@ class _Runner:
         if elapsed > self.timeout:  # ran past the bound inside C code, then finished
             self._record(self.hangs, "hang", data, "timeout (in C code)", f"{elapsed:.2f} s")
             return None
-        new = [s for s in seen if s not in self.typed]
-        self.typed.update(seen)
+        kinds = []
+        for item in seen:
+            kind, _, example = item.partition("\t")
+            kinds.append(kind)
+            self.examples.setdefault(kind, example)
+        new = [kind for kind in kinds if kind not in self.typed]
+        self.typed.update(kinds)
         now = time.monotonic()
         if now - self.last_flush > _FLUSH_EVERY:
             self.flush()
@@ -185,6 +191,7 @@ class _Runner:
             "inputs": self.inputs,
             "seconds": round(time.monotonic() - self.started, 1),
             "typed": dict(self.typed.most_common()),
+            "examples": self.examples,
             "crashes": self.crashes,
             "hangs": self.hangs,
             "slowest_ms": round(self.slowest * 1000, 1),
@@ -294,7 +301,10 @@ def _replay(path: Path, target_name: str) -> int:
         traceback.print_exc()
         print(f"CRASH ({time.perf_counter() - start:.3f} s)")
         return 1
-    print(f"ok in {time.perf_counter() - start:.3f} s; typed errors: {seen or 'none'}")
+    print(f"ok in {time.perf_counter() - start:.3f} s; typed refusals: {len(seen)}")
+    for item in seen:
+        kind, _, example = item.partition("\t")
+        print(f"  {kind}: {example}")
     return 0
 
 
@@ -392,8 +402,9 @@ def _report(results: list[dict[str, Any]], show_errors: int) -> None:
     for stats in results:
         if show_errors:
             print(f"\n{stats['target']}: the most frequent typed refusals")
-            for signature, count in list(stats["typed"].items())[:show_errors]:
-                print(f"  {count:9d}  {signature}")
+            examples = stats.get("examples", {})
+            for kind, count in list(stats["typed"].items())[:show_errors]:
+                print(f"  {count:9d}  {kind}\n             {examples.get(kind, '')[:90]}")
         for kind in ("crashes", "hangs"):
             for key, entry in stats[kind].items():
                 print(f"\n{stats['target']} {kind[:-1].upper()}: {key} ({entry['count']} inputs)")

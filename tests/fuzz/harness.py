@@ -36,7 +36,6 @@ MAX_SIZE: Final = 1 << 17
 Mutator = Callable[[bytes, random.Random, Sequence[bytes]], bytes]
 
 _DIGITS: Final = re.compile(r"[0-9]+")
-_QUOTE: Final = re.compile(r"\bb?['\"]|['\"{]")
 
 
 @attrs.frozen(kw_only=True)
@@ -50,22 +49,31 @@ class Target:
     run: Callable[[bytes], list[str]]
 
 
-def signature(error: BaseException) -> str:
-    """What kind of refusal *error* is: its class, where it was raised (file:line) and its
-    text with numbers blanked and quoted input left out, so that one kind counts once
-    however often (and with whatever input text) it is met."""
-    where = ""
+def _site(error: BaseException) -> str:
     tb = error.__traceback__
-    if tb is not None:
-        while tb.tb_next is not None:
-            tb = tb.tb_next
-        where = f" @ {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
-    text = _DIGITS.sub("_", str(error)[:240].partition("\n")[0])
-    # The input's own text comes quoted: keep what stands before it (or, when the message
-    # starts with it, what follows the last quote).
-    parts = _QUOTE.split(text)
-    detail = (parts[0] if parts[0].strip() or len(parts) == 1 else "_" + parts[-1]).strip()
-    return f"{type(error).__name__}{where}: {detail[:60]}"
+    if tb is None:
+        return "?"
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+
+
+def signature(error: BaseException) -> str:
+    """What kind of refusal *error* is, as ``kind<TAB>example``.
+
+    The kind is the class and where it was raised (and, for an error raised while handling
+    another one, where that one was raised: the parser's own check behind a re-raise); the
+    example is the message with numbers blanked. Messages quote the input, so they make a
+    poor key; the raise site does not.
+    """
+    kind = f"{type(error).__name__} @ {_site(error)}"
+    root = error
+    while (root.__cause__ or root.__context__) is not None:
+        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+    if root is not error:
+        kind += f" <- {_site(root)}"
+    example = _DIGITS.sub("_", str(error)[:100].partition("\n")[0])
+    return f"{kind}\t{example}"
 
 
 def repeat_chunk(data: bytes, rng: random.Random) -> bytes:
