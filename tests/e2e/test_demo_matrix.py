@@ -65,22 +65,6 @@ async def run_demo(options: DemoOptions) -> DemoSummary:
     return summary
 
 
-def test_the_rule_table_covers_the_cases_the_brief_names() -> None:
-    # The table itself, spelled out once (a wrong table would make the matrix vacuous).
-    assert [expected_tls_role(Scenario.ORIGINATING, s) for s in SETUPS] == [
-        "server",
-        "client",
-        "server",
-        "server",
-    ]
-    assert [expected_tls_role(Scenario.TERMINATING, s) for s in SETUPS] == [
-        "server",
-        "client",
-        REFUSED,
-        "client",
-    ]
-
-
 @pytest.mark.parametrize(
     ("scenario", "setup", "establishment", "mode"),
     list(itertools.product(Scenario, SETUPS, Establishment, MSRPMode)),
