@@ -60,25 +60,25 @@ def _run(target: Target) -> Callable[[bytes], None]:
     return run
 
 
-@_settings(2500)
+@_settings(7500)
 @given(_mutated(TARGETS["sdp"]))
 def test_sdp_layer_raises_only_typed_errors_on_mutated_sdp(data: bytes) -> None:
     _run(TARGETS["sdp"])(data)
 
 
-@_settings(2000)
+@_settings(6000)
 @given(_mutated(TARGETS["engine"]))
 def test_engine_raises_only_typed_errors_and_refusals_keep_the_state(data: bytes) -> None:
     _run(TARGETS["engine"])(data)
 
 
-@_settings(2500)
+@_settings(7500)
 @given(_mutated(TARGETS["h248"]))
 def test_h248_decoder_and_iq_mapping_raise_only_typed_errors(data: bytes) -> None:
     _run(TARGETS["h248"])(data)
 
 
-@_settings(2000)
+@_settings(6000)
 @given(_mutated(TARGETS["msrp"]))
 def test_msrp_parser_and_rewriter_raise_only_frame_errors_under_any_chunking(data: bytes) -> None:
     _run(TARGETS["msrp"])(data)
