@@ -59,7 +59,7 @@ def _m_line(line: MediaLine, port: int, proto: str) -> str:
 def _replace_all(
     editor: SDPEditor,
     media: int,
-    existing: list[tuple[int, str | None]] | None,
+    existing: list[tuple[int, str | None]],
     new_line: str,
 ) -> None:
     """Put *new_line* where the first of *existing* was (end of section if none)."""
@@ -71,8 +71,8 @@ def _replace_all(
         editor.append_to_section(media, new_line)
 
 
-def _delete_all(editor: SDPEditor, existing: list[tuple[int, str | None]] | None) -> None:
-    for index, _ in existing or ():
+def _delete_all(editor: SDPEditor, existing: list[tuple[int, str | None]]) -> None:
+    for index, _ in existing:
         editor.delete(index)
 
 
@@ -100,12 +100,11 @@ def _rewrite_anchored(
             after = start + 1
         editor.insert_after(after, connection)
 
-    here = sdp.attribute_map(media)
     setup_sent = leg.roles.setup_sent
     if setup_sent is None:
-        _delete_all(editor, here.get("setup"))
+        _delete_all(editor, sdp.attributes(media, "setup"))
     else:
-        _replace_all(editor, media, here.get("setup"), "a=setup:" + setup_sent.value)
+        _replace_all(editor, media, sdp.attributes(media, "setup"), "a=setup:" + setup_sent.value)
 
     e2ae = stream.kind is _E2AE
     side = leg.side
@@ -115,17 +114,18 @@ def _rewrite_anchored(
         _replace_all(
             editor,
             media,
-            here.get("fingerprint"),
+            sdp.attributes(media, "fingerprint"),
             "a=fingerprint:" + leg.local_fingerprint.format(),
         )
-        _replace_all(editor, media, here.get("3ge2ae"), _APPLIED_LINE)
+        _replace_all(editor, media, sdp.attributes(media, "3ge2ae"), _APPLIED_LINE)
     elif side is _CORE:
         if e2ae:
-            _delete_all(editor, here.get("fingerprint"))
-        _delete_all(editor, here.get("3ge2ae"))
+            _delete_all(editor, sdp.attributes(media, "fingerprint"))
+        _delete_all(editor, sdp.attributes(media, "3ge2ae"))
 
     if stream.msrp_mode is _AWARE and leg.agw_path:
-        _replace_all(editor, media, here.get("path"), "a=path:" + format_path(leg.agw_path))
+        path_lines = sdp.attributes(media, "path")
+        _replace_all(editor, media, path_lines, "a=path:" + format_path(leg.agw_path))
 
 
 def _inherits_session_fingerprint(sdp: SessionDescription, streams: Sequence[StreamState]) -> bool:
@@ -134,8 +134,8 @@ def _inherits_session_fingerprint(sdp: SessionDescription, streams: Sequence[Str
     for media in range(sdp.media_count):
         if media in e2ae:
             continue
-        if "TLS" in sdp.media_line(media).proto_upper and not sdp.attribute_map(media).get(
-            "fingerprint"
+        if "TLS" in sdp.media_line(media).proto_upper and not sdp.has_attribute(
+            media, "fingerprint"
         ):
             return True
     return False
@@ -162,14 +162,13 @@ def rewrite_sdp(sdp: SessionDescription, streams: Sequence[StreamState], toward:
             if line.port != 0 or line.proto != leg.proto:
                 editor.replace(sdp.media_starts[index], _m_line(line, 0, leg.proto))
             if toward is _CORE:
-                here = sdp.attribute_map(index)
-                _delete_all(editor, here.get("3ge2ae"))
+                _delete_all(editor, sdp.attributes(index, "3ge2ae"))
                 if stream.access is not None and stream.access.transport.tls:
                     # The stream was e2ae: the UE's certificate never goes to the core.
-                    _delete_all(editor, here.get("fingerprint"))
+                    _delete_all(editor, sdp.attributes(index, "fingerprint"))
     if toward is _CORE and any_e2ae:
         # The UE's certificate is consumed by the AGW; the core never needs it.
-        session_fingerprints = sdp.attribute_map(None).get("fingerprint")
+        session_fingerprints = sdp.attributes(None, "fingerprint")
         if session_fingerprints and not _inherits_session_fingerprint(sdp, streams):
             _delete_all(editor, session_fingerprints)
     return editor.to_text()

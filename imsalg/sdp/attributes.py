@@ -124,22 +124,34 @@ class MediaLine:
     @classmethod
     def parse(cls, value: str) -> MediaLine:
         """Parse the text after ``m=``."""
+        return cls.from_checked(cls.check(value))
+
+    @staticmethod
+    def check(value: str) -> re.Match[str]:
+        """Check the text after ``m=`` (``ValueError`` as :meth:`parse` raises it).
+
+        The match is what :meth:`from_checked` builds the line from: a reader that
+        must refuse a bad ``m=`` line at once can leave building it for later.
+        """
         match = _MEDIA_RE.fullmatch(value)
         if match is None:
             raise ValueError(f"{value[:60]!r} is not '<media> <port> <proto> <fmt>...'")
-        media, port, count, proto, fmt = match.groups()
-        port_number = int(port)
-        if port_number > 65535 or len(port) > 5:
+        port = match[2]
+        if len(port) > 5 or int(port) > 65535:
             raise ValueError(f"port {port} out of range")
-        port_count = None
-        if count is not None:
-            port_count = int(count)
-            if port_count < 1 or len(count) > 5:
-                raise ValueError(f"port count {count} out of range")
+        count = match[3]
+        if count is not None and (len(count) > 5 or int(count) < 1):
+            raise ValueError(f"port count {count} out of range")
+        return match
+
+    @classmethod
+    def from_checked(cls, match: re.Match[str]) -> MediaLine:
+        """The line :meth:`check` accepted."""
+        media, port, count, proto, fmt = match.groups()
         return cls(
             media=media,
-            port=port_number,
-            port_count=port_count,
+            port=int(port),
+            port_count=None if count is None else int(count),
             proto=proto,
             fmt=tuple(fmt.split()),
         )

@@ -79,7 +79,7 @@ class MediaInfo:
         "_here",
         "_max_size_read",
         "_path_read",
-        "_session",
+        "_sdp",
         "_usable_fingerprints",
         "connection",
         "connection_value",
@@ -109,8 +109,8 @@ class MediaInfo:
         connection_value: ConnectionValue,
         connection_value_present: bool,
     ) -> None:
+        self._sdp = sdp
         self._here = sdp.attribute_map(index)
-        self._session = sdp.attribute_map(None)
         self.index = index
         self.line = sdp.media_line(index)
         self.connection = connection
@@ -140,7 +140,7 @@ class MediaInfo:
         level: str | None = "media"
         found = self._here.get("fingerprint")
         if not found:
-            found, level = self._session.get("fingerprint"), "session"
+            found, level = self._sdp.attributes(None, "fingerprint"), "session"
         if found:
             for _, text in found:
                 try:
@@ -196,7 +196,7 @@ class MediaInfo:
     def cema(self) -> bool:
         """``a=msrp-cema`` at media or session level (RFC 6714)."""
         if self._cema is None:
-            self._cema = "msrp-cema" in self._here or "msrp-cema" in self._session
+            self._cema = "msrp-cema" in self._here or self._sdp.has_attribute(None, "msrp-cema")
         return self._cema
 
     def _read_path(self) -> tuple[tuple[MSRPURI, ...], str | None]:
@@ -252,13 +252,13 @@ class MediaInfo:
     def direction(self) -> Direction:
         """RFC 8866 §6.7 direction: media level, else session level, else sendrecv."""
         if self._direction is None:
-            direction = _SENDRECV
-            for attributes in (self._here, self._session):
-                named = [value for name, value in _DIRECTIONS.items() if name in attributes]
-                if named:
-                    direction = named[0]
-                    break
-            self._direction = direction
+            named = [value for name, value in _DIRECTIONS.items() if name in self._here]
+            if not named:
+                sdp = self._sdp
+                named = [
+                    value for name, value in _DIRECTIONS.items() if sdp.has_attribute(None, name)
+                ]
+            self._direction = named[0] if named else _SENDRECV
         return self._direction
 
     # -- value semantics -----------------------------------------------------------------
@@ -293,7 +293,6 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
     :class:`NegotiationError` (488) for an unknown ``a=setup``/``a=connection`` value
     or conflicting duplicates of them.
     """
-    session = sdp.attribute_map(None)
     here = sdp.attribute_map(media)
 
     # RFC 8866 §5.7: a media-level c= replaces the session-level one.
@@ -312,7 +311,7 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
     found = here.get("setup")
     level = "media"
     if not found:
-        found, level = session.get("setup"), "session"
+        found, level = sdp.attributes(None, "setup"), "session"
     if found:
         try:
             setup = Setup.parse(_only(found, "a=setup", media))
@@ -322,7 +321,7 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
 
     # RFC 4145 §5: a=connection likewise; absent means "new".
     connection_value = _NEW
-    connection_lines = here.get("connection") or session.get("connection")
+    connection_lines = here.get("connection") or sdp.attributes(None, "connection")
     if connection_lines:
         try:
             connection_value = ConnectionValue.parse(_only(connection_lines, "a=connection", media))

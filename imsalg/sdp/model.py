@@ -68,9 +68,10 @@ class SessionDescription:
     __slots__ = (
         "_attribute_maps",
         "_eol",
+        "_media_checked",
         "_media_lines",
+        "_searchable",
         "_text",
-        "_typed_lines",
         "eols",
         "lines",
         "media_starts",
@@ -94,20 +95,22 @@ class SessionDescription:
     ) -> None:
         self.lines = lines
         self.eols = eols
-        media = []
+        checked = []
         for index in starts:
             try:
-                media.append(MediaLine.parse(lines[index][2:]))
+                checked.append(MediaLine.check(lines[index][2:]))
             except ValueError as exc:
                 raise SDPSyntaxError(f"bad m= line: {exc}", line=index + 1) from None
         self.media_starts = tuple(starts)
-        self._media_lines = tuple(media)
+        # Every m= line is checked now; each MediaLine is built when first asked for.
+        self._media_checked = checked
+        self._media_lines: list[MediaLine | None] = [None] * len(checked)
         self._text = text
+        #: A parsed body's text with where each section starts in it, then its length.
+        self._searchable: tuple[str, list[int]] | None = None
         #: The one line ending of the body, when it has only one (None: unknown or mixed).
         self._eol = uniform_eol
         self._attribute_maps: dict[int | None, _AttributeMap] = {}
-        #: Per section, the indices of the lines of each type but ``a`` (with the maps).
-        self._typed_lines: dict[int | None, dict[str, list[int]]] = {}
 
     @classmethod
     def parse(cls, text: str) -> SessionDescription:
@@ -144,12 +147,16 @@ class SessionDescription:
         # m= lines: line index = number of LFs before the line (v= comes first, so an
         # m= line always follows a line feed).
         starts = []
+        bounds = [0]
         position = text.find("\nm=")
         while position >= 0:
             starts.append(text.count(_LF, 0, position) + 1)
+            bounds.append(position + 1)
             position = text.find("\nm=", position + 3)
+        bounds.append(len(text))
         sdp = cls.__new__(cls)
         sdp._init(tuple(lines), eols, starts, text, uniform)
+        sdp._searchable = (text, bounds)
         return sdp
 
     # -- structure -------------------------------------------------------------------
@@ -178,7 +185,10 @@ class SessionDescription:
 
     def media_line(self, media: int) -> MediaLine:
         """The parsed ``m=`` line of media section *media* (0-based)."""
-        return self._media_lines[media]
+        line = self._media_lines[media]
+        if line is None:
+            line = self._media_lines[media] = MediaLine.from_checked(self._media_checked[media])
+        return line
 
     def section_range(self, media: int | None) -> range:
         """Line indices of the session section (``None``) or of media section *media*."""
@@ -188,15 +198,42 @@ class SessionDescription:
         end = starts[media + 1] if media + 1 < len(starts) else len(self.lines)
         return range(starts[media], end)
 
+    def _search(self, media: int | None, prefix: str) -> list[int] | None:
+        """Indices of the section's lines that start with *prefix*, found in the text.
+
+        Every line of a section but its first follows a line feed inside the section,
+        so each ``"\n" + prefix`` found there starts such a line; the first line is
+        looked at directly. C-level searches instead of a Python loop over the lines:
+        answers like "no fingerprint in the session section" cost one ``str.find``.
+        ``None`` for a description built from lines (no text to search).
+        """
+        searchable = self._searchable
+        if searchable is None:
+            return None
+        text, bounds = searchable
+        if media is None:
+            start, end, first = 0, bounds[1], 0
+        else:
+            start, end, first = bounds[media + 1], bounds[media + 2], self.media_starts[media]
+        found = []
+        # The first line of a parsed section is "m=..." (or, for the session, "v=0" or
+        # an empty line): only a prefix that could start it needs a look.
+        if prefix[:1] in "mv" and first < len(self.lines) and self.lines[first].startswith(prefix):
+            found.append(first)
+        needle = "\n" + prefix
+        position = text.find(needle, start, end)
+        while position >= 0:
+            found.append(first + text.count("\n", start, position + 1))
+            position = text.find(needle, position + 1, end)
+        return found
+
     def lines_of(self, media: int | None, kind: str) -> Iterator[tuple[int, str]]:
         """``(index, value)`` for each ``<kind>=`` line in a section (value without ``x=``)."""
         lines = self.lines
-        if len(kind) == 1 and kind != "a":
-            # Other line types are indexed by the pass that builds the attribute map.
-            self.attribute_map(media)
-            found = self._typed_lines[media].get(kind, ())
-            return iter([(index, lines[index][2:]) for index in found])
         prefix = kind + "="
+        found = self._search(media, prefix) if "\n" not in prefix else None
+        if found is not None:
+            return iter([(index, lines[index][2:]) for index in found])
         return iter(
             [
                 (index, lines[index][2:])
@@ -211,20 +248,36 @@ class SessionDescription:
         ``value`` is ``None`` for a property attribute (``a=msrp-cema``) and the text after
         the first colon otherwise. Names are matched exactly (RFC 8866 §5.13).
         """
-        return list(self.attribute_map(media).get(name, ()))
+        cached = self._attribute_maps.get(media)
+        if cached is None:
+            prefix = "a=" + name
+            found = None if ":" in name or "\n" in name else self._search(media, prefix)
+            if found is not None:
+                # No map of this section yet: the text search found the candidates.
+                # The name ends where the line does or at a colon (RFC 8866 §5.13).
+                named: list[tuple[int, str | None]] = []
+                size = len(prefix)
+                lines = self.lines
+                for index in found:
+                    line = lines[index]
+                    if len(line) == size:
+                        named.append((index, None))
+                    elif line[size] == ":":
+                        named.append((index, line[size + 1 :]))
+                return named
+            cached = self.attribute_map(media)
+        return list(cached.get(name, ()))
 
     def attribute_map(self, media: int | None) -> dict[str, list[tuple[int, str | None]]]:
         """Every ``a=`` line of a section, by name: ``{name: [(index, value), ...]}``.
 
         Built in one pass on first use and cached; values as in :meth:`attributes`.
-        The same pass indexes the section's other lines by type for :meth:`lines_of`.
         The caller must not change the returned mapping.
         """
         cached = self._attribute_maps.get(media)
         if cached is not None:
             return cached
         found: _AttributeMap = {}
-        typed: dict[str, list[int]] = {}
         section = self.section_range(media)
         for index, line in enumerate(self.lines[section.start : section.stop], section.start):
             if line.startswith("a="):
@@ -235,24 +288,17 @@ class SessionDescription:
                     found[name] = [entry]
                 else:
                     named.append(entry)
-            elif line[1:2] == "=":
-                indices = typed.get(line[0])
-                if indices is None:
-                    typed[line[0]] = [index]
-                else:
-                    indices.append(index)
         self._attribute_maps[media] = found
-        self._typed_lines[media] = typed
         return found
 
     def attribute(self, media: int | None, name: str) -> tuple[int, str | None] | None:
         """The first ``a=name`` line of a section, or ``None``."""
-        found = self.attribute_map(media).get(name)
+        found = self.attributes(media, name)
         return found[0] if found else None
 
     def has_attribute(self, media: int | None, name: str) -> bool:
         """Whether a section carries ``a=name`` (with or without a value)."""
-        return name in self.attribute_map(media)
+        return bool(self.attributes(media, name))
 
     def to_text(self) -> str:
         """The text this description was parsed from, unchanged."""
@@ -343,26 +389,30 @@ class SDPEditor:
     def _to_text_uniform(self, eol: str) -> str:
         """:meth:`to_text` for a body with one line ending: edit a copy, join once."""
         sdp = self.sdp
-        pieces: list[str | None] = list(sdp.lines)
+        pieces = list(sdp.lines)
         for index, line in self._replace.items():
             pieces[index] = line
-        for index in self._delete:
-            pieces[index] = None
+        after = self._after
         head = ""
-        for index, extras in self._after.items():
+        for index, extras in after.items():
             block = eol.join(extras)
             if index < 0:
                 head = block
-                continue
-            current = pieces[index]
-            pieces[index] = block if current is None else current + eol + block
-        kept = [piece for piece in pieces if piece is not None]
+            elif index in self._delete:
+                pieces[index] = block  # the deleted line's place holds what follows it
+            else:
+                pieces[index] = pieces[index] + eol + block
+        # Drop deleted lines from the end backwards, so indices stay valid (a few
+        # deletions: cheaper than filtering every line).
+        for index in sorted(self._delete, reverse=True):
+            if index not in after:
+                del pieces[index]
         if head:
-            kept.insert(0, head)
-        if not kept:
+            pieces.insert(0, head)
+        if not pieces:
             return ""
         # Every line keeps the ending; a body that ended without one still does.
-        return eol.join(kept) + (eol if sdp.eols[-1] else "")
+        return eol.join(pieces) + (eol if sdp.eols[-1] else "")
 
 
 def _raise_syntax_error(text: str) -> NoReturn:

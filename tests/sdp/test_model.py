@@ -536,14 +536,30 @@ def test_the_line_grammar_check_equals_the_grammar_regex(text: str) -> None:
 
 
 @settings(max_examples=200)
-@given(sdp_documents(), st.sampled_from(["a", "c", "m", "v", "x", "b", "", "c=", "ab"]))
-def test_lines_of_finds_every_line_of_its_type(doc: GeneratedSDP, kind: str) -> None:
-    # lines_of answers single-letter types from the index built with the attribute maps.
+@given(
+    sdp_documents(),
+    st.sampled_from(["a", "c", "m", "v", "x", "b", "", "c=", "ab", "\r"]),
+    st.sampled_from(["setup", "fingerprint", "msrp-cema", "x-unknown", "", "set", "a:b"]),
+)
+def test_section_lookups_agree_with_the_lines(doc: GeneratedSDP, kind: str, name: str) -> None:
+    # lines_of and the attribute look-ups search a parsed body's text; a description
+    # built from lines reads the lines. Both must say what the lines say.
     for sdp in (parse(doc.text), SessionDescription(doc.lines, doc.eols)):
         for media in (None, *range(sdp.media_count)):
+            section = sdp.section_range(media)
             expected = [
                 (index, sdp.lines[index][2:])
-                for index in sdp.section_range(media)
+                for index in section
                 if sdp.lines[index].startswith(kind + "=")
             ]
             assert list(sdp.lines_of(media, kind)) == expected
+            named = [
+                (index, value if colon else None)
+                for index in section
+                if sdp.lines[index].startswith("a=")
+                for head, colon, value in [sdp.lines[index][2:].partition(":")]
+                if head == name
+            ]
+            assert sdp.attributes(media, name) == named
+            assert sdp.attribute(media, name) == (named[0] if named else None)
+            assert sdp.has_attribute(media, name) == bool(named)
