@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from imsalg.iq.procedures import MSRPMode, Side
-from imsalg.sdp.attributes import E2AEIndicator, MediaLine, address_type_of
+from imsalg.sdp.attributes import E2AEIndicator, address_type_of
 from imsalg.sdp.model import SDPEditor, SessionDescription
 from imsalg.sdp.msrp import format_path
 
@@ -45,15 +45,6 @@ _E2AE: Final = StreamKind.E2AE
 _REMOVED: Final = StreamKind.REMOVED
 _AWARE: Final = MSRPMode.AWARE
 _APPLIED_LINE: Final = "a=3ge2ae:" + E2AEIndicator.APPLIED.value
-
-
-def _m_line(line: MediaLine, port: int, proto: str) -> str:
-    """``m=`` with *line*'s media and formats, *port* and *proto* (no port count).
-
-    The same text as ``MediaLine(media=..., port=port, proto=proto, fmt=...).format()``,
-    without building the object.
-    """
-    return "m=" + " ".join((line.media, str(port), proto, *line.fmt))
 
 
 def _replace_all(
@@ -84,7 +75,7 @@ def _rewrite_anchored(
     agw = leg.agw
     if agw is None:
         raise ValueError(f"m-line {media}: the AGW has no address on the {leg.side.value} side")
-    editor.replace(start, _m_line(sdp.media_line(media), agw.port, leg.proto))
+    editor.replace(start, sdp.media_line_text(media, port=agw.port, proto=leg.proto))
 
     # c=: media level, so the other m-lines keep the session-level c= (RFC 8866 §5.7).
     connection = f"c=IN {address_type_of(agw.address)} {agw.address}"
@@ -160,7 +151,9 @@ def rewrite_sdp(sdp: SessionDescription, streams: Sequence[StreamState], toward:
         elif kind is _REMOVED:
             line = sdp.media_line(index)
             if line.port != 0 or line.proto != leg.proto:
-                editor.replace(sdp.media_starts[index], _m_line(line, 0, leg.proto))
+                editor.replace(
+                    sdp.media_starts[index], sdp.media_line_text(index, port=0, proto=leg.proto)
+                )
             if toward is _CORE:
                 _delete_all(editor, sdp.attributes(index, "3ge2ae"))
                 if stream.access is not None and stream.access.transport.tls:

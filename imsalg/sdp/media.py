@@ -172,7 +172,7 @@ class MediaInfo:
     def usable_fingerprints(self) -> tuple[Fingerprint, ...]:
         """Fingerprints with a hash RFC 8122 allows and this library computes."""
         if self._usable_fingerprints is None:
-            self._usable_fingerprints = tuple(fp for fp in self.fingerprints if fp.usable)
+            self._usable_fingerprints = tuple([fp for fp in self.fingerprints if fp.usable])
         return self._usable_fingerprints
 
     # -- MSRP and TS 24.229 attributes ---------------------------------------------------
@@ -182,9 +182,12 @@ class MediaInfo:
         """The known ``a=3ge2ae`` indicators (TS 24.229 §7.5.2: media level only;
         unknown tokens are ignored)."""
         if self._e2ae is None:
-            indicators = self._here.get("3ge2ae") or ()
-            parsed = (E2AEIndicator.parse(value) for _, value in indicators)
-            self._e2ae = tuple(indicator for indicator in parsed if indicator is not None)
+            known = []
+            for _, value in self._here.get("3ge2ae") or ():
+                indicator = E2AEIndicator.parse(value)
+                if indicator is not None:
+                    known.append(indicator)
+            self._e2ae = tuple(known)
         return self._e2ae
 
     @property

@@ -190,6 +190,14 @@ class SessionDescription:
             line = self._media_lines[media] = MediaLine.from_checked(self._media_checked[media])
         return line
 
+    def media_line_text(self, media: int, *, port: int, proto: str) -> str:
+        """The ``m=`` line of media section *media* with *port* and *proto* in place of
+        its own (and no port count): ``MediaLine(media=..., port=port, proto=proto,
+        fmt=...).format()`` of its media and formats, without building the line."""
+        checked = self._media_checked[media]
+        # Groups of the checked line: 1 media, 5 the formats, each after one space.
+        return f"m={checked[1]} {port} {proto}{checked[5]}"
+
     def section_range(self, media: int | None) -> range:
         """Line indices of the session section (``None``) or of media section *media*."""
         starts = self.media_starts

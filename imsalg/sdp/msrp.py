@@ -151,7 +151,7 @@ def parse_path(value: str | None) -> tuple[MSRPURI, ...]:
     items = (value or "").split()
     if not items:
         raise ValueError("a=path lists no MSRP URI")
-    return tuple(MSRPURI.parse(item) for item in items)
+    return tuple([MSRPURI.parse(item) for item in items])
 
 
 def format_path(uris: tuple[MSRPURI, ...]) -> str:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imsalg.errors import SDPError, SDPSyntaxError
+from imsalg.sdp.attributes import MediaLine
 from imsalg.sdp.model import SDPEditor, SessionDescription, decode_sdp_bytes, encode_sdp_text
 
 from .strategies import GeneratedSDP, sdp_documents
@@ -563,3 +564,17 @@ def test_section_lookups_agree_with_the_lines(doc: GeneratedSDP, kind: str, name
             assert sdp.attributes(media, name) == named
             assert sdp.attribute(media, name) == (named[0] if named else None)
             assert sdp.has_attribute(media, name) == bool(named)
+
+
+@settings(max_examples=200)
+@given(
+    sdp_documents(), st.integers(min_value=0, max_value=65535), st.sampled_from(["TCP/MSRP", "x"])
+)
+def test_media_line_text_is_the_line_rebuilt_with_port_and_proto(
+    doc: GeneratedSDP, port: int, proto: str
+) -> None:
+    sdp = parse(doc.text)
+    for media in range(sdp.media_count):
+        line = sdp.media_line(media)
+        rebuilt = MediaLine(media=line.media, port=port, proto=proto, fmt=line.fmt).format()
+        assert sdp.media_line_text(media, port=port, proto=proto) == "m=" + rebuilt
