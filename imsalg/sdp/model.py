@@ -62,7 +62,9 @@ class SessionDescription:
     (``"\\r\\n"``, ``"\\n"`` or ``""`` for a last line without one). ``media_starts[k]`` is
     the index of the ``m=`` line of media section *k*; the session section is
     ``lines[:media_starts[0]]``. Instances are never changed; :class:`SDPEditor` produces
-    a new text.
+    a new text. What is read is kept (each ``m=`` line once built, each section's
+    attribute map); a parsed body answers look-ups by line type or attribute name by
+    searching its text until a section's attribute map exists.
     """
 
     __slots__ = (
