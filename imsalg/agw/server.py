@@ -38,6 +38,7 @@ from typing import Any
 from imsalg.errors import GatewayError, H248Error
 from imsalg.h248 import model as m
 from imsalg.h248.codes import ErrorCode
+from imsalg.h248.transactions import TransactionTimers
 from imsalg.iq import h248 as iq
 from imsalg.iq.procedures import (
     GatewayFailure,
@@ -80,6 +81,8 @@ class AGWServer:
         self._owners: dict[str, tuple[Address, Transport]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
+        #: Set once the ServiceChange Restart was answered (at once without an MGC).
+        self._registered = asyncio.Event()
 
     @classmethod
     async def start(
@@ -94,6 +97,7 @@ class AGWServer:
         mgc: Address | None = None,
         compact: bool = False,
         first_transaction_id: int | None = None,
+        timers: TransactionTimers | None = None,
     ) -> AGWServer:
         """Start *agw* (if needed) and listen for H.248 on *host*:*port* (0: any port).
 
@@ -120,6 +124,7 @@ class AGWServer:
                     transports=(transport,),
                     compact=compact,
                     first_transaction_id=first_transaction_id,
+                    timers=timers,
                 )
                 # A port chosen by the kernel for the first transport is used for the next.
                 port = front.servers[transport].addresses[transport][1]
@@ -130,10 +135,19 @@ class AGWServer:
         agw.on_notification = front._on_notification
         agw.on_heartbeat = front._on_heartbeat
         if mgc is not None:
-            front._spawn(
-                front._service_change(mgc, "udp", m.ServiceChangeMethod.RESTART, "901 Cold Boot")
-            )
+            front._spawn(front._register(mgc))
+        else:
+            front._registered.set()
         return front
+
+    async def _register(self, mgc: Address) -> None:
+        """Announce the start (Restart, 901 Cold Boot) and take commands once the MGC
+        answered (H.248.1 §11.2). An MGC that never answers does not lock the AGW out:
+        after the transaction timed out it serves whoever controls it."""
+        try:
+            await self._service_change(mgc, "udp", m.ServiceChangeMethod.RESTART, "901 Cold Boot")
+        finally:
+            self._registered.set()
 
     def _handler(self, transport: Transport) -> RequestHandler:
         async def handle(peer: Address, request: m.TransactionRequest) -> m.TransactionReply:
@@ -161,6 +175,15 @@ class AGWServer:
                     ),
                 ),
             )
+        if not self._registered.is_set():
+            # H.248.8 error 505: no commands before the Restart is acknowledged,
+            # or a context made now would be taken for one the restart lost.
+            failure = GatewayFailure(
+                request_id=request.transaction_id,
+                code=int(ErrorCode(505)),
+                reason="the IMS-AGW's ServiceChange Restart is not acknowledged yet",
+            )
+            return iq.failure_to_reply(None, failure, request.transaction_id, self.profile)
         try:
             procedure_request = iq.transaction_to_request(request, self.profile)
         except GatewayError as refused:
@@ -266,11 +289,7 @@ class AGWServer:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         for server in self.servers.values():
-            await server.close()
-        # asyncio closes a datagram socket in a callback of the next loop iteration
-        # (the UDP endpoint's close does not wait for it): let it run, so that the
-        # control port is free when close() returns (a restart binds it again).
-        await asyncio.sleep(0)
+            await server.close()  # returns with the control port free (a restart binds it)
 
     async def __aenter__(self) -> AGWServer:
         return self

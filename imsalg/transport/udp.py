@@ -42,6 +42,12 @@ def address_family(host: str) -> socket.AddressFamily:
 class _Protocol(asyncio.DatagramProtocol):
     def __init__(self, owner: UDPEndpoint) -> None:
         self._owner = owner
+        #: Done once asyncio has really closed the socket (the port is free again).
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
 
     def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
         self._owner._datagram_received(data, normalize_address(addr))
@@ -124,10 +130,15 @@ class UDPEndpoint:
         return await self.driver.request(actions, peer)
 
     async def close(self) -> None:
-        """Close the sockets; waiting requests fail with 503."""
+        """Close the sockets; waiting requests fail with 503. When this returns the local
+        ports are free again (asyncio closes a datagram socket one loop turn later)."""
         if self._driver is not None:
             await self._driver.close()
+        protocols = [t.get_protocol() for t in self._transports.values()]
         self._close_sockets()
+        waits = [p.closed for p in protocols if isinstance(p, _Protocol)]
+        if waits:
+            await asyncio.wait(waits, timeout=5)
 
     async def __aenter__(self) -> UDPEndpoint:
         return self

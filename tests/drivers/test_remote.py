@@ -140,3 +140,40 @@ async def test_root_audit_is_answered_as_a_keepalive() -> None:
     finally:
         await gateway.close()
         await server.close()
+
+
+@asynctest
+async def test_no_commands_before_the_restart_is_acknowledged(tmp_path: Path) -> None:
+    import socket
+
+    from imsalg.errors import GatewayError
+    from imsalg.h248.transactions import TransactionTimers
+
+    silent_mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent_mgc.bind(("127.0.0.1", 0))
+    timers = TransactionTimers(
+        max_retransmission_time=1.0, max_retransmit_interval=0.2, network_delay=0.1
+    )
+    server = await AGWServer.start(
+        AGW(AGWConfig()), port=0, mgc=silent_mgc.getsockname(), timers=timers
+    )
+    gateway = await RemoteGateway.connect([server.addresses["udp"]])
+    try:
+        alg = AsyncALG(gateway)
+        fingerprint = write_certificate(tmp_path).fingerprint
+        call = alg.call("early")
+        with pytest.raises(GatewayError) as early:
+            await call.sdp(Side.ACCESS, ue_offer(fingerprint))
+        assert "H.248 error 505" in early.value.detail
+        assert server.agw.contexts() == ()
+        # The MGC never answered: once the Restart timed out the AGW serves anyway.
+        received = silent_mgc.recv(4096)
+        assert b"ServiceChange" in received or b"SC=" in received
+        await asyncio.sleep(1.5)
+        later = alg.call("later")
+        await later.sdp(Side.ACCESS, ue_offer(fingerprint))
+        assert len(server.agw.contexts()) == 1
+    finally:
+        silent_mgc.close()
+        await gateway.close()
+        await server.close()
