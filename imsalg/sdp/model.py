@@ -232,9 +232,13 @@ class SessionDescription:
             found.append(first)
         needle = "\n" + prefix
         position = text.find(needle, start, end)
+        index, counted = first, start
         while position >= 0:
-            found.append(first + text.count("\n", start, position + 1))
-            position = text.find(needle, position + 1, end)
+            # Line feeds counted from the previous hit on: linear in the section.
+            index += text.count("\n", counted, position + 1)
+            counted = position + 1
+            found.append(index)
+            position = text.find(needle, counted, end)
         return found
 
     def lines_of(self, media: int | None, kind: str) -> Iterator[tuple[int, str]]:
