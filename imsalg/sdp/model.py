@@ -416,11 +416,16 @@ class SDPEditor:
                 pieces[index] = block  # the deleted line's place holds what follows it
             else:
                 pieces[index] = pieces[index] + eol + block
-        # Drop deleted lines from the end backwards, so indices stay valid (a few
-        # deletions: cheaper than filtering every line).
-        for index in sorted(self._delete, reverse=True):
-            if index not in after:
-                del pieces[index]
+        if self._delete:
+            # Keep the runs between deleted lines (a few slices, not a test per line).
+            kept: list[str] = []
+            previous = 0
+            for index in sorted(self._delete):
+                if index not in after:
+                    kept += pieces[previous:index]
+                    previous = index + 1
+            kept += pieces[previous:]
+            pieces = kept
         if head:
             pieces.insert(0, head)
         if not pieces:

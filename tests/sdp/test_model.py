@@ -591,3 +591,15 @@ def test_look_ups_in_a_huge_section_take_linear_time() -> None:
     assert len(list(sdp.lines_of(0, "a"))) == len(found) == 16000
     assert found[-1] == (16001, "sha-256 AB")
     assert time.perf_counter() - start < 0.5
+
+
+def test_deleting_every_line_of_a_huge_section_takes_linear_time() -> None:
+    text = "v=0\r\nm=message 9 TCP/MSRP *\r\n" + "a=fingerprint:sha-256 AB\r\n" * 16000
+    sdp = parse(text)
+    editor = SDPEditor(sdp)
+    for index, _ in sdp.attributes(0, "fingerprint"):
+        editor.delete(index)
+    editor.insert_after(16001, "a=setup:active")  # after a deleted line: kept
+    start = time.perf_counter()
+    assert editor.to_text() == "v=0\r\nm=message 9 TCP/MSRP *\r\na=setup:active\r\n"
+    assert time.perf_counter() - start < 0.5
