@@ -150,9 +150,13 @@ class SessionDescription:
         # m= line always follows a line feed).
         starts = []
         bounds = [0]
+        line = 0  # line feeds counted so far, up to *counted* (linear in the text)
+        counted = 0
         position = text.find("\nm=")
         while position >= 0:
-            starts.append(text.count(_LF, 0, position) + 1)
+            line += text.count(_LF, counted, position)
+            counted = position
+            starts.append(line + 1)
             bounds.append(position + 1)
             position = text.find("\nm=", position + 3)
         bounds.append(len(text))
