@@ -417,6 +417,23 @@ class _Flow:
         loop = asyncio.get_running_loop()
         await loop.create_connection(lambda: endpoint, info.connection.host, info.line.port)
 
+    async def ue_listener(self) -> tuple[_Endpoint, int]:
+        """A UE endpoint accepting one connection; its TLS starts with :meth:`_Endpoint.set_tls`
+        once the AGW's fingerprint is known."""
+        endpoint = _Endpoint("UE", self.ue_path, None, tls_later=True)
+        return endpoint, await self.listen(endpoint)
+
+    def ue_sdp(self, *, offer: bool, port: int) -> str:
+        """The UE's offer or answer (port 9: it will not accept, RFC 4145 §4)."""
+        return _ue_sdp(
+            offer=offer,
+            port=port or 9,
+            path=self.ue_path,
+            setup=self.options.setup,
+            fingerprint=self.ue_fingerprint,
+            cema=self.cema,
+        )
+
     def ue_endpoint(self, *, server: bool, agw_fingerprints: tuple[Fingerprint, ...]) -> _Endpoint:
         session = TLSSession(self.tls_context, self.ue_credentials, agw_fingerprints, server=server)
         endpoint = _Endpoint("UE", self.ue_path, session)
@@ -483,16 +500,8 @@ async def _call(flow: _Flow, call: AsyncCall, options: DemoOptions) -> DemoSumma
         ue_accepting: _Endpoint | None = None
         if will_accept:
             # The AGW's fingerprint arrives with the answer: TLS is set up then.
-            ue_accepting = _Endpoint("UE", flow.ue_path, None, tls_later=True)
-            ue_listen_port = await flow.listen(ue_accepting)
-        offer = _ue_sdp(
-            offer=True,
-            port=ue_listen_port or 9,
-            path=flow.ue_path,
-            setup=options.setup,
-            fingerprint=flow.ue_fingerprint,
-            cema=flow.cema,
-        )
+            ue_accepting, ue_listen_port = await flow.ue_listener()
+        offer = flow.ue_sdp(offer=True, port=ue_listen_port)
         flow.step("1. UE → P-CSCF (IMS-ALG): SDP offer")
         to_core = await call.sdp(Side.ACCESS, offer)
         seen = flow.iq(call, seen)
@@ -542,16 +551,8 @@ async def _call(flow: _Flow, call: AsyncCall, options: DemoOptions) -> DemoSumma
         ue_connects = _connects(False, ue_setup, ue_received)
         ue_accepting = None
         if not ue_connects:
-            ue_accepting = _Endpoint("UE", flow.ue_path, None, tls_later=True)
-            ue_listen_port = await flow.listen(ue_accepting)
-        answer = _ue_sdp(
-            offer=False,
-            port=ue_listen_port or 9,
-            path=flow.ue_path,
-            setup=options.setup,
-            fingerprint=flow.ue_fingerprint,
-            cema=flow.cema,
-        )
+            ue_accepting, ue_listen_port = await flow.ue_listener()
+        answer = flow.ue_sdp(offer=False, port=ue_listen_port)
         flow.step("2. UE → IMS-ALG: SDP answer")
         try:
             to_core = await call.sdp(Side.ACCESS, answer)
