@@ -413,7 +413,8 @@ class _Flow:
         return int(server.sockets[0].getsockname()[1])
 
     async def connect(self, endpoint: _Endpoint, info: MediaInfo) -> None:
-        assert info.connection is not None
+        if info.connection is None:
+            raise ConnectionError("the SDP names no address to connect to")
         loop = asyncio.get_running_loop()
         await loop.create_connection(lambda: endpoint, info.connection.host, info.line.port)
 
@@ -581,9 +582,8 @@ async def _call(flow: _Flow, call: AsyncCall, options: DemoOptions) -> DemoSumma
             True, "actpass", core_view.setup.value if core_view.setup else None
         )
 
-    stream = call.streams[0]
-    assert stream.access is not None
-    tls_role = stream.access.roles.tls.value
+    access, _ = call.streams[0].legs(Side.ACCESS)
+    tls_role = access.roles.tls.value
     agw_fingerprints = ue_view.fingerprints
     flow.step("3. connections: TCP, then TLS authenticated by the SDP fingerprints")
     flow.print(f"  the AGW is TLS {tls_role} toward the UE")
@@ -593,8 +593,9 @@ async def _call(flow: _Flow, call: AsyncCall, options: DemoOptions) -> DemoSumma
     # The UE's TLS role follows its TCP role: whoever connects is the TLS client.
     if ue_connects:
         ue = flow.ue_endpoint(server=False, agw_fingerprints=agw_fingerprints)
+    elif ue_accepting is None:
+        raise ConnectionError("the UE must accept the AGW's connection but does not listen")
     else:
-        assert ue_accepting is not None
         ue = ue_accepting
         flow.endpoints.append(ue)
         ue.set_tls(TLSSession(flow.tls_context, flow.ue_credentials, agw_fingerprints, server=True))

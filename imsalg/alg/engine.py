@@ -414,9 +414,8 @@ class _Handler:
         )
         releases = [name for name in prior_terms if name not in stream.terminations]
         procedures: list[Procedure] = []
-        for side in (Side.ACCESS, Side.CORE):
-            leg = stream.leg(side)
-            assert leg is not None
+        for leg in stream.legs(Side.ACCESS):
+            side = leg.side
             wanted = rules.configure(stream, leg, policy)
             before = None
             if prior is not None and prior.kind.anchored and prior.failure is None:
@@ -461,8 +460,8 @@ class _Handler:
             return self._on_failure(negotiation, reply)
         try:
             if negotiation.phase is Phase.OFFER_GATEWAY:
-                return self._offer_reply(negotiation, reply)
-            return self._answer_reply(negotiation, reply)
+                return self._offer_reply(negotiation, negotiation.request, reply)
+            return self._answer_reply(negotiation, negotiation.request, reply)
         except GatewayError as exc:
             failure = GatewayFailure(
                 request_id=reply.request_id,
@@ -474,10 +473,8 @@ class _Handler:
             return self._on_failure(negotiation, failure, status=500)
 
     def _offer_reply(
-        self, negotiation: Negotiation, reply: GatewayResult
+        self, negotiation: Negotiation, request: GatewayRequest, reply: GatewayResult
     ) -> tuple[CallState, list[Action]]:
-        request = negotiation.request
-        assert request is not None
         streams = {stream.index: stream for stream in negotiation.streams}
         reserved: list[str] = []
         legs: dict[int, dict[str, LegState]] = {}
@@ -490,8 +487,7 @@ class _Handler:
             if not isinstance(result, ConnectionPointReserved):
                 raise GatewayError(f"the AGW answered a reservation with {type(result).__name__}")
             stream = streams[procedure.stream - 1]
-            leg = stream.leg(procedure.side)
-            assert leg is not None
+            leg = stream.legs(procedure.side)[0]
             if procedure.local.request_fingerprint and result.fingerprint is None:
                 raise GatewayError("the AGW returned no certificate fingerprint")
             if procedure.local.request_path and not result.path:
@@ -522,10 +518,8 @@ class _Handler:
         return state, [ForwardSDP(to=negotiation.offerer.other, sdp=out, offer=True)]
 
     def _answer_reply(
-        self, negotiation: Negotiation, reply: GatewayResult
+        self, negotiation: Negotiation, request: GatewayRequest, reply: GatewayResult
     ) -> tuple[CallState, list[Action]]:
-        request = negotiation.request
-        assert request is not None
         for procedure, result in _pair(request.procedures, reply.results):
             expected = (
                 TerminationReleased
