@@ -99,6 +99,7 @@ from imsalg.h248._bound import (
     T_TRANSACTION,
     T_VERSION,
 )
+from imsalg.h248._construct import constructor
 from imsalg.h248._lexical import (
     OCTET_HEAD_RE,
     PLAIN_TOKEN_RE,
@@ -117,6 +118,30 @@ _T = TypeVar("_T")
 _Tokens = list[str]
 _Parser = Callable[[_Tokens, int], tuple[Any, int]]
 _KW: Final = KEYWORDS.get
+
+
+class _Keywords(dict[str, "Token | None"]):
+    """Token text → its keyword (``None`` for any other token), in any case.
+
+    ``KEYWORDS`` is keyed by the lower-case spelling; this cache keyed by the text as
+    written spares a ``lower()`` per lookup. A token longer than any keyword is none; the
+    cache forgets all when full, so input cannot grow it without bound.
+    """
+
+    def __missing__(self, token: str) -> Token | None:
+        if len(token) > _KEYWORD_LENGTH:
+            return None
+        kw = _KW(token.lower())
+        if len(self) >= _KEYWORD_CACHE:
+            self.clear()
+        self[token] = kw
+        return kw
+
+
+_KEYWORD_LENGTH: Final = max(map(len, KEYWORDS))
+_KEYWORD_CACHE: Final = 4096
+#: ``_KIND[token]`` is ``KEYWORDS.get(token.lower())``.
+_KIND: Final = _Keywords()
 _UINT32: Final = 0xFFFFFFFF
 _UINT16: Final = 0xFFFF
 _PADDING: Final = ("", "", "")
@@ -125,8 +150,67 @@ _VERSION_RE: Final = re.compile(r"(?i:megaco|!)/([0-9]{1,2})\Z")
 # domainName = "<" (ALPHA / DIGIT) *63(ALPHA / DIGIT / "-" / ".") ">"
 _DOMAIN_NAME_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,63}\Z")
 _HEX_RE: Final = re.compile(r"[0-9A-Fa-f]+\Z")
-_LOCAL_SPELLINGS: Final = frozenset({"local", "l"})
+_OCTET_INITIALS: Final = frozenset("lLrR")
+_LOCAL_INITIALS: Final = frozenset("lL")
 _OCTET_HEAD_RE: Final = OCTET_HEAD_RE
+
+
+# The decoder builds every value with a fast constructor (see _construct).
+_ActionReply: Final = constructor(m.ActionReply)
+_ActionRequest: Final = constructor(m.ActionRequest)
+_Add: Final = constructor(m.Add)
+_AddReply: Final = constructor(m.AddReply)
+_AuditCapabilities: Final = constructor(m.AuditCapabilities)
+_AuditCapabilitiesReply: Final = constructor(m.AuditCapabilitiesReply)
+_AuditDescriptor: Final = constructor(m.AuditDescriptor)
+_AuditValue: Final = constructor(m.AuditValue)
+_AuditValueReply: Final = constructor(m.AuditValueReply)
+_AuthenticationHeader: Final = constructor(m.AuthenticationHeader)
+_ContextAudit: Final = constructor(m.ContextAudit)
+_ContextProperties: Final = constructor(m.ContextProperties)
+_DeviceName: Final = constructor(m.DeviceName)
+_DigitMapDescriptor: Final = constructor(m.DigitMapDescriptor)
+_DomainAddress: Final = constructor(m.DomainAddress)
+_DomainName: Final = constructor(m.DomainName)
+_EmbedDescriptor: Final = constructor(m.EmbedDescriptor)
+_ErrorDescriptor: Final = constructor(m.ErrorDescriptor)
+_EventSpec: Final = constructor(m.EventSpec)
+_EventsDescriptor: Final = constructor(m.EventsDescriptor)
+_LocalControl: Final = constructor(m.LocalControl)
+_MTPAddress: Final = constructor(m.MTPAddress)
+_MediaDescriptor: Final = constructor(m.MediaDescriptor)
+_Message: Final = constructor(m.Message)
+_Modify: Final = constructor(m.Modify)
+_ModifyReply: Final = constructor(m.ModifyReply)
+_Move: Final = constructor(m.Move)
+_MoveReply: Final = constructor(m.MoveReply)
+_MuxDescriptor: Final = constructor(m.MuxDescriptor)
+_Notify: Final = constructor(m.Notify)
+_NotifyReply: Final = constructor(m.NotifyReply)
+_ObservedEvent: Final = constructor(m.ObservedEvent)
+_ObservedEventsDescriptor: Final = constructor(m.ObservedEventsDescriptor)
+_PackageItem: Final = constructor(m.PackageItem)
+_PropertyParm: Final = constructor(m.PropertyParm)
+_RequestedEvent: Final = constructor(m.RequestedEvent)
+_ServiceChange: Final = constructor(m.ServiceChange)
+_ServiceChangeParms: Final = constructor(m.ServiceChangeParms)
+_ServiceChangeReply: Final = constructor(m.ServiceChangeReply)
+_ServiceChangeResult: Final = constructor(m.ServiceChangeResult)
+_SignalList: Final = constructor(m.SignalList)
+_SignalRequest: Final = constructor(m.SignalRequest)
+_SignalsDescriptor: Final = constructor(m.SignalsDescriptor)
+_StatisticsParameter: Final = constructor(m.StatisticsParameter)
+_StreamDescriptor: Final = constructor(m.StreamDescriptor)
+_Subtract: Final = constructor(m.Subtract)
+_SubtractReply: Final = constructor(m.SubtractReply)
+_TerminationAudit: Final = constructor(m.TerminationAudit)
+_TerminationState: Final = constructor(m.TerminationState)
+_TopologyTriple: Final = constructor(m.TopologyTriple)
+_TransactionAck: Final = constructor(m.TransactionAck)
+_TransactionPending: Final = constructor(m.TransactionPending)
+_TransactionReply: Final = constructor(m.TransactionReply)
+_TransactionRequest: Final = constructor(m.TransactionRequest)
+_TransactionResponseAck: Final = constructor(m.TransactionResponseAck)
 
 
 class _Fail(Exception):
@@ -199,6 +283,16 @@ def _separator(tokens: _Tokens, index: int) -> tuple[bool, int]:
     _fail(tokens, index, "',' or '}'")
 
 
+def _closed(tokens: _Tokens, index: int) -> int:
+    """After the last item of ``LBRKT item *(COMMA item) RBRKT``: the index past the brace.
+
+    Hot loops test for the comma themselves and call this once, at the end of the list.
+    """
+    if tokens[index] != "}":
+        _fail(tokens, index, "',' or '}'")
+    return index + 1
+
+
 def _list(
     tokens: _Tokens, index: int, item: Callable[[_Tokens, int], tuple[_T, int]]
 ) -> tuple[list[_T], int]:
@@ -210,13 +304,9 @@ def _list(
     while True:
         value, index = item(tokens, index)
         items.append(value)
-        token = tokens[index]
-        if token == ",":
-            index += 1
-        elif token == "}":
-            return items, index + 1
-        else:
-            _fail(tokens, index, "',' or '}'")
+        if tokens[index] != ",":
+            return items, _closed(tokens, index)
+        index += 1
 
 
 def _optional_list(
@@ -231,7 +321,7 @@ def _optional_list(
 
 def _token_value(tokens: _Tokens, index: int, table: Mapping[Token, _T], expected: str) -> _T:
     """The model value a keyword token at *index* stands for."""
-    kw = _KW(tokens[index].lower())
+    kw = _KIND[tokens[index]]
     value = table.get(kw) if kw is not None else None
     if value is None:
         _fail(tokens, index, expected)
@@ -327,6 +417,9 @@ def _parm_value(tokens: _Tokens, index: int, name: str) -> tuple[m.PropertyParm,
     index += 1
     if op == "=":
         token = tokens[index]
+        if token[:1] in SAFE_CHARS and "{" not in token:
+            # The usual case first: a single value that is a SafeChars run.
+            return _PropertyParm(name=name, values=(token,)), index + 1
         if token == "[":
             first = _value(tokens, index + 1)
             index += 2
@@ -334,33 +427,38 @@ def _parm_value(tokens: _Tokens, index: int, name: str) -> tuple[m.PropertyParm,
                 last = _value(tokens, index + 1)
                 index = _expect(tokens, index + 2, "]")
                 form = m.ValueForm.RANGE
-                return m.PropertyParm(name=name, values=(first, last), form=form), index
+                return _PropertyParm(name=name, values=(first, last), form=form), index
             values = [first]
             while tokens[index] == ",":
                 values.append(_value(tokens, index + 1))
                 index += 2
             index = _expect(tokens, index, "]")
-            return m.PropertyParm(name=name, values=tuple(values), form=m.ValueForm.LIST), index
+            return _PropertyParm(name=name, values=tuple(values), form=m.ValueForm.LIST), index
         if token == "{":
             values, index = _list(tokens, index, _value_item)
-            return m.PropertyParm(name=name, values=tuple(values), form=m.ValueForm.CHOICE), index
-        return m.PropertyParm(name=name, values=(_value(tokens, index),)), index + 1
+            return _PropertyParm(name=name, values=tuple(values), form=m.ValueForm.CHOICE), index
+        return _PropertyParm(name=name, values=(_value(tokens, index),)), index + 1
     relation = _RELATIONS.get(op)
     if relation is None:
         _fail(tokens, index - 1, "'=', '#', '<' or '>'")
     value = _value(tokens, index)
-    return m.PropertyParm(name=name, values=(value,), relation=relation), index + 1
+    return _PropertyParm(name=name, values=(value,), relation=relation), index + 1
 
 
 def _property(tokens: _Tokens, index: int) -> tuple[m.PropertyParm, int]:
     """propertyParm = pkgdName parmValue."""
-    name = _pkgd_name(tokens, index, "a package property (pkg/name)")
+    name = tokens[index]
+    if not (name[:1] in SAFE_CHARS and "/" in name and "{" not in name):
+        _fail(tokens, index, "a package property (pkg/name)")
     return _parm_value(tokens, index + 1, name)
 
 
 def _parameter(tokens: _Tokens, index: int, what: str) -> tuple[m.PropertyParm, int]:
     """eventOther / sigOther = NAME parmValue."""
-    return _parm_value(tokens, index + 1, _safe(tokens, index, what))
+    name = tokens[index]
+    if not (name[:1] in SAFE_CHARS and "{" not in name):
+        _safe(tokens, index, what)  # raises the error that fits
+    return _parm_value(tokens, index + 1, name)
 
 
 def _termination(tokens: _Tokens, index: int) -> tuple[str, int]:
@@ -370,8 +468,11 @@ def _termination(tokens: _Tokens, index: int) -> tuple[str, int]:
 
 def _termination_list(tokens: _Tokens, index: int) -> tuple[tuple[str, ...], int]:
     """termIDList = TerminationID / LSBRKT TerminationID *(COMMA TerminationID) RSBRKT."""
-    if tokens[index] != "[":
-        return (_safe(tokens, index, "a termination ID"),), index + 1
+    token = tokens[index]
+    if token != "[":
+        if not (token[:1] in SAFE_CHARS and "{" not in token):
+            _safe(tokens, index, "a termination ID")  # raises the error that fits
+        return (token,), index + 1
     ids = [_safe(tokens, index + 1, "a termination ID")]
     index += 2
     while tokens[index] == ",":
@@ -391,26 +492,24 @@ def _message(tokens: _Tokens, index: int) -> tuple[m.Message, int]:
     """megacoMessage = LWSP [authenticationHeader SEP] message;
     message = MegacopToken SLASH Version SEP mId SEP messageBody."""
     authentication = None
-    if _KW(tokens[0].lower()) is T_AUTHENTICATION:
+    if _KIND[tokens[0]] is T_AUTHENTICATION:
         authentication, index = _authentication(tokens, 1)
     match = _VERSION_RE.match(tokens[index])
     if match is None:
         _fail(tokens, index, "'MEGACO/<version>' or '!/<version>'")
     version = int(match[1])
     mid, index = _mid(tokens, index + 1)
-    if _KW(tokens[index].lower()) is T_ERROR:
+    if _KIND[tokens[index]] is T_ERROR:
         # messageBody = errorDescriptor / transactionList
         error, index = _error(tokens, index + 1)
-        return m.Message(
-            mid=mid, version=version, error=error, authentication=authentication
-        ), index
+        return _Message(mid=mid, version=version, error=error, authentication=authentication), index
     transactions: list[m.Transaction] = []
     while True:
         transaction, index = _transaction(tokens, index)
         transactions.append(transaction)
         if not tokens[index]:
             break
-    return m.Message(
+    return _Message(
         mid=mid,
         version=version,
         transactions=tuple(transactions),
@@ -428,7 +527,7 @@ def _authentication(tokens: _Tokens, index: int) -> tuple[m.AuthenticationHeader
     data = _hex(tokens, index, 24, 64, "authentication data (0x + 24 to 64 hex digits)")
     if len(data) % 2:
         raise _Fail(index, "authentication data must be whole octets")
-    return m.AuthenticationHeader(
+    return _AuthenticationHeader(
         spi=int(spi, 16), sequence=int(sequence, 16), data=bytes.fromhex(data)
     ), index + 1
 
@@ -456,24 +555,24 @@ def _mid(tokens: _Tokens, index: int) -> tuple[m.MId, int]:
             raise _Fail(index + 1, f"{address!r} is not an IPv4 or IPv6 address")
         index = _expect(tokens, end, "]")
         port, index = _port(tokens, index)
-        return m.DomainAddress(address=address, port=port), index
+        return _DomainAddress(address=address, port=port), index
     if token == "<":
         name = tokens[index + 1]
         if _DOMAIN_NAME_RE.match(name) is None:
             _fail(tokens, index + 1, "a domain name")
         index = _expect(tokens, index + 2, ">")
         port, index = _port(tokens, index)
-        return m.DomainName(name=name, port=port), index
-    kw = _KW(token.lower())
+        return _DomainName(name=name, port=port), index
+    kw = _KIND[token]
     if kw is T_MTP and tokens[index + 1] == "{":
         # mtpAddress = MTPToken LBRKT 4*8 (HEXDIG) RBRKT
         address = tokens[index + 2]
         if not 4 <= len(address) <= 8 or _HEX_RE.match(address) is None:
             _fail(tokens, index + 2, "an MTP address (4 to 8 hex digits)")
-        return m.MTPAddress(address=address), _expect(tokens, index + 3, "}")
+        return _MTPAddress(address=address), _expect(tokens, index + 3, "}")
     if kw in _BODY_START:
         _fail(tokens, index, "a message identifier (mId)")
-    return m.DeviceName(name=_safe(tokens, index, "a message identifier (mId)")), index + 1
+    return _DeviceName(name=_safe(tokens, index, "a message identifier (mId)")), index + 1
 
 
 _ADDRESS_CHARS: Final = frozenset("0123456789abcdefABCDEF.")
@@ -490,7 +589,7 @@ def _port(tokens: _Tokens, index: int) -> tuple[int | None, int]:
 
 
 def _transaction(tokens: _Tokens, index: int) -> tuple[m.Transaction, int]:
-    kw = _KW(tokens[index].lower())
+    kw = _KIND[tokens[index]]
     if kw is T_TRANSACTION:
         # transactionRequest = TransToken EQUAL TransactionID LBRKT actionRequest
         #                      *(COMMA actionRequest) RBRKT
@@ -498,7 +597,7 @@ def _transaction(tokens: _Tokens, index: int) -> tuple[m.Transaction, int]:
             _fail(tokens, index + 1, "'='")
         tid = _uint(tokens, index + 2, _UINT32, "a transaction ID")
         actions, index = _list(tokens, index + 3, _action_request)
-        return m.TransactionRequest(transaction_id=tid, actions=tuple(actions)), index
+        return _TransactionRequest(transaction_id=tid, actions=tuple(actions)), index
     if kw is T_REPLY:
         return _transaction_reply(tokens, index + 1)
     if kw is T_PENDING:
@@ -506,12 +605,12 @@ def _transaction(tokens: _Tokens, index: int) -> tuple[m.Transaction, int]:
         index = _expect(tokens, index + 1, "=")
         tid = _uint(tokens, index, _UINT32, "a transaction ID")
         index = _expect(tokens, index + 1, "{")
-        return m.TransactionPending(transaction_id=tid), _expect(tokens, index, "}")
+        return _TransactionPending(transaction_id=tid), _expect(tokens, index, "}")
     if kw is T_RESPONSE_ACK:
         # transactionResponseAck = ResponseAckToken LBRKT transactionAck
         #                          *(COMMA transactionAck) RBRKT
         acks, index = _list(tokens, index + 1, _transaction_ack)
-        return m.TransactionResponseAck(acks=tuple(acks)), index
+        return _TransactionResponseAck(acks=tuple(acks)), index
     if kw is T_MESSAGE_SEGMENT:
         raise _Fail(index, "segment replies (H.248.1 v3 segmentation) are not supported")
     _fail(tokens, index, "Transaction, Reply, Pending or TransactionResponseAck")
@@ -522,9 +621,9 @@ def _transaction_ack(tokens: _Tokens, index: int) -> tuple[m.TransactionAck, int
     first, dash, last = tokens[index].partition("-")
     if first.isdigit() and len(first) <= 10 and int(first) <= _UINT32:
         if not dash:
-            return m.TransactionAck(first=int(first)), index + 1
+            return _TransactionAck(first=int(first)), index + 1
         if last.isdigit() and len(last) <= 10 and int(last) <= _UINT32:
-            return m.TransactionAck(first=int(first), last=int(last)), index + 1
+            return _TransactionAck(first=int(first), last=int(last)), index + 1
     _fail(tokens, index, "a transaction ID or a range 'first-last'")
 
 
@@ -537,23 +636,25 @@ def _transaction_reply(tokens: _Tokens, index: int) -> tuple[m.TransactionReply,
     tid = _uint(tokens, index, _UINT32, "a transaction ID")
     index = _expect(tokens, index + 1, "{")
     imm_ack = False
-    kw = _KW(tokens[index].lower())
+    kw = _KIND[tokens[index]]
     if kw is T_IMM_ACK_REQUIRED:
         imm_ack = True
         index = _expect(tokens, index + 1, ",")
-        kw = _KW(tokens[index].lower())
+        kw = _KIND[tokens[index]]
     if kw is T_ERROR:
         error, index = _error(tokens, index + 1)
-        return m.TransactionReply(
+        return _TransactionReply(
             transaction_id=tid, error=error, imm_ack_required=imm_ack
         ), _expect(tokens, index, "}")
     actions = []
-    more = True
-    while more:
+    while True:
         action, index = _action_reply(tokens, index)
         actions.append(action)
-        more, index = _separator(tokens, index)
-    return m.TransactionReply(
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
+    return _TransactionReply(
         transaction_id=tid, actions=tuple(actions), imm_ack_required=imm_ack
     ), index
 
@@ -595,7 +696,7 @@ class _ContextBuilder:
             self.priority = _uint(tokens, index, _UINT16, "a priority")
             return index + 1
         if kw is T_EMERGENCY:
-            self.emergency = _KW(tokens[index].lower()) is T_EMERGENCY
+            self.emergency = _KIND[tokens[index]] is T_EMERGENCY
             return index + 1
         if kw is T_IEPS_CALL:
             # iepsValue = IEPSToken EQUAL ("ON" / "OFF")
@@ -606,14 +707,14 @@ class _ContextBuilder:
             return index
         # contextAttrDescriptor = ContextAttrToken LBRKT (propertyParm
         #                         *(COMMA propertyParm) / contextIdList) RBRKT
-        if _KW(tokens[index + 2].lower()) is T_CONTEXT_LIST:
+        if _KIND[tokens[index + 2]] is T_CONTEXT_LIST:
             raise _Fail(index + 2, "ContextList in ContextAttr is not supported")
         attributes, index = _list(tokens, index + 1, _property)
         self.attributes = tuple(attributes)
         return index
 
     def build(self) -> m.ContextProperties:
-        return m.ContextProperties(
+        return _ContextProperties(
             priority=self.priority,
             emergency=self.emergency,
             ieps=self.ieps,
@@ -640,8 +741,7 @@ def _topology(tokens: _Tokens, index: int) -> tuple[tuple[m.TopologyTriple, ...]
     [COMMA eventStream]."""
     index = _expect(tokens, index, "{")
     triples = []
-    more = True
-    while more:
+    while True:
         first = _safe(tokens, index, "a termination ID")
         index = _expect(tokens, index + 1, ",")
         second = _safe(tokens, index, "a termination ID")
@@ -654,23 +754,26 @@ def _topology(tokens: _Tokens, index: int) -> tuple[tuple[m.TopologyTriple, ...]
         )
         index += 1
         stream = None
-        if tokens[index] == "," and _KW(tokens[index + 1].lower()) is T_STREAM:
+        if tokens[index] == "," and _KIND[tokens[index + 1]] is T_STREAM:
             index = _expect(tokens, index + 2, "=")
             stream = _stream_id(tokens, index)
             index += 1
         triples.append(
-            m.TopologyTriple(
+            _TopologyTriple(
                 from_termination=first, to_termination=second, direction=direction, stream=stream
             )
         )
-        more, index = _separator(tokens, index)
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
     return tuple(triples), index
 
 
 def _action_request(tokens: _Tokens, index: int) -> tuple[m.ActionRequest, int]:
     """actionRequest = CtxToken EQUAL ContextID LBRKT ((contextRequest [COMMA
     commandRequestList]) / commandRequestList) RBRKT."""
-    if _KW(tokens[index].lower()) is not T_CONTEXT:
+    if _KIND[tokens[index]] is not T_CONTEXT:
         _fail(tokens, index, "Context")
     if tokens[index + 1] != "=":
         _fail(tokens, index + 1, "'='")
@@ -681,9 +784,8 @@ def _action_request(tokens: _Tokens, index: int) -> tuple[m.ActionRequest, int]:
     context = None
     audit = None
     commands: list[m.Command] = []
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
+    while True:
+        kw = _KIND[tokens[index]]
         if kw in _CONTEXT_PROPERTIES and not commands:
             if context is None:
                 context = _ContextBuilder()
@@ -695,8 +797,11 @@ def _action_request(tokens: _Tokens, index: int) -> tuple[m.ActionRequest, int]:
         else:
             command, index = _command(tokens, index)
             commands.append(command)
-        more, index = _separator(tokens, index)
-    return m.ActionRequest(
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
+    return _ActionRequest(
         context_id=context_id,
         context=None if context is None else context.build(),
         context_audit=audit,
@@ -711,7 +816,7 @@ def _context_audit(tokens: _Tokens, index: int) -> tuple[m.ContextAudit, int]:
     properties: list[str] = []
     more = True
     while more:
-        kw = _KW(tokens[index].lower())
+        kw = _KIND[tokens[index]]
         if kw in _CONTEXT_AUDIT_FLAGS:
             if tokens[index + 1] == "=":
                 raise _Fail(index, "context audit selection criteria are not supported")
@@ -721,7 +826,7 @@ def _context_audit(tokens: _Tokens, index: int) -> tuple[m.ContextAudit, int]:
                 _pkgd_name(tokens, index, "Topology, Emergency, Priority, IEPSCall or pkg/name")
             )
         more, index = _separator(tokens, index + 1)
-    return m.ContextAudit(
+    return _ContextAudit(
         topology=T_TOPOLOGY in flags,
         emergency=T_EMERGENCY in flags,
         priority=T_PRIORITY in flags,
@@ -736,23 +841,23 @@ _CONTEXT_AUDIT_FLAGS: Final = frozenset({T_TOPOLOGY, T_EMERGENCY, T_PRIORITY, T_
 def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
     """actionReply = CtxToken EQUAL ContextID [LBRKT (errorDescriptor / commandReply /
     (commandReply COMMA errorDescriptor)) RBRKT]."""
-    if _KW(tokens[index].lower()) is not T_CONTEXT:
+    if _KIND[tokens[index]] is not T_CONTEXT:
         _fail(tokens, index, "Context")
     index = _expect(tokens, index + 1, "=")
     context_id = _context_id(tokens, index)
     index += 1
     if tokens[index] != "{":
-        return m.ActionReply(context_id=context_id), index
+        return _ActionReply(context_id=context_id), index
     index += 1
     context = None
     replies: list[m.CommandReply] = []
     error = None
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
+    while True:
+        kw = _KIND[tokens[index]]
         if kw is T_ERROR:
             error, index = _error(tokens, index + 1)
-            index = _expect(tokens, index, "}")
+            if tokens[index] != "}":
+                _fail(tokens, index, "'}'")
             break
         if kw in _CONTEXT_PROPERTIES:
             if context is None:
@@ -761,9 +866,12 @@ def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
         else:
             reply, index = _command_reply(tokens, index, kw)
             replies.append(reply)
-        more, index = _separator(tokens, index)
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
     built = None if context is None else context.build()
-    return m.ActionReply(
+    return _ActionReply(
         context_id=context_id, context=built, replies=tuple(replies), error=error
     ), index
 
@@ -811,7 +919,7 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
         # subtractRequest / auditRequest = Token EQUAL termIDList [LBRKT auditDescriptor RBRKT]
         audit = None
         if has_body:
-            if _KW(tokens[index].lower()) is not T_AUDIT:
+            if _KIND[tokens[index]] is not T_AUDIT:
                 _fail(tokens, index, "Audit")
             audit, index = _audit(tokens, index + 1)
             index = _expect(tokens, index, "}")
@@ -824,15 +932,15 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
     if kw is T_NOTIFY:
         # notifyRequest = NotifyToken EQUAL termIDList LBRKT (observedEventsDescriptor
         #                 [COMMA errorDescriptor]) RBRKT
-        if _KW(tokens[index].lower()) is not T_OBSERVED_EVENTS:
+        if _KIND[tokens[index]] is not T_OBSERVED_EVENTS:
             _fail(tokens, index, "ObservedEvents")
         observed, index = _observed_events(tokens, index + 1)
         error = None
         if tokens[index] == ",":
-            if _KW(tokens[index + 1].lower()) is not T_ERROR:
+            if _KIND[tokens[index + 1]] is not T_ERROR:
                 _fail(tokens, index + 1, "Error")
             error, index = _error(tokens, index + 2)
-        notify = m.Notify(
+        notify = _Notify(
             terminations=terminations,
             optional=optional,
             wildcard_reply=wildcard,
@@ -842,26 +950,26 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
         return notify, _expect(tokens, index, "}")
     # serviceChangeRequest = ServiceChangeToken EQUAL TerminationID LBRKT
     #                        serviceChangeDescriptor RBRKT
-    if _KW(tokens[index].lower()) is not T_SERVICES:
+    if _KIND[tokens[index]] is not T_SERVICES:
         _fail(tokens, index, "Services")
     parms, index = _service_change_parms(tokens, index + 1)
-    change = m.ServiceChange(
+    change = _ServiceChange(
         terminations=terminations, optional=optional, wildcard_reply=wildcard, parms=parms
     )
     return change, _expect(tokens, index, "}")
 
 
-_AMM_REQUESTS: Final[dict[Token, type[m.Add] | type[m.Modify] | type[m.Move]]] = {
-    T_ADD: m.Add,
-    T_MODIFY: m.Modify,
-    T_MOVE: m.Move,
+_AMM_REQUESTS: Final[dict[Token, Callable[..., m.Add | m.Modify | m.Move]]] = {
+    T_ADD: _Add,
+    T_MODIFY: _Modify,
+    T_MOVE: _Move,
 }
 _AUDITED_REQUESTS: Final[
-    dict[Token, type[m.Subtract] | type[m.AuditValue] | type[m.AuditCapabilities]]
+    dict[Token, Callable[..., m.Subtract | m.AuditValue | m.AuditCapabilities]]
 ] = {
-    T_SUBTRACT: m.Subtract,
-    T_AUDIT_VALUE: m.AuditValue,
-    T_AUDIT_CAPABILITY: m.AuditCapabilities,
+    T_SUBTRACT: _Subtract,
+    T_AUDIT_VALUE: _AuditValue,
+    T_AUDIT_CAPABILITY: _AuditCapabilities,
 }
 _COMMANDS: Final = frozenset({*_AMM_REQUESTS, *_AUDITED_REQUESTS, T_NOTIFY, T_SERVICE_CHANGE})
 
@@ -870,9 +978,8 @@ def _descriptors(
     tokens: _Tokens, index: int, table: Mapping[Token, tuple[str, _Parser]], fields: dict[str, Any]
 ) -> int:
     """descriptor *(COMMA descriptor) RBRKT, each kind at most once, into *fields*."""
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
+    while True:
+        kw = _KIND[tokens[index]]
         parse = table.get(kw) if kw is not None else None
         if parse is None:
             if kw is T_MODEM:
@@ -882,7 +989,10 @@ def _descriptors(
         if field in fields:
             _twice(tokens, index)
         fields[field], index = parser(tokens, index + 1)
-        more, index = _separator(tokens, index)
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
     return index
 
 
@@ -891,7 +1001,7 @@ def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.Com
     if kw is None or kw not in _REPLIES:
         _fail(tokens, index, "a command reply, a context property or Error")
     index = _expect(tokens, index + 1, "=")
-    if kw in (T_AUDIT_VALUE, T_AUDIT_CAPABILITY) and (_KW(tokens[index].lower()) is T_CONTEXT):
+    if kw in (T_AUDIT_VALUE, T_AUDIT_CAPABILITY) and (_KIND[tokens[index]] is T_CONTEXT):
         raise _Fail(index, "the context form of an audit reply is not supported")
     terminations, index = _termination_list(tokens, index)
     if tokens[index] != "{":
@@ -899,20 +1009,20 @@ def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.Com
     index += 1
     if kw is T_NOTIFY:
         # notifyReply = NotifyToken EQUAL termIDList [LBRKT errorDescriptor RBRKT]
-        if _KW(tokens[index].lower()) is not T_ERROR:
+        if _KIND[tokens[index]] is not T_ERROR:
             _fail(tokens, index, "Error")
         error, index = _error(tokens, index + 1)
-        return m.NotifyReply(terminations=terminations, error=error), _expect(tokens, index, "}")
+        return _NotifyReply(terminations=terminations, error=error), _expect(tokens, index, "}")
     if kw is T_SERVICE_CHANGE:
         # serviceChangeReply = ServiceChangeToken EQUAL TerminationID [LBRKT
         #     (errorDescriptor / serviceChangeReplyDescriptor) RBRKT]
-        inner = _KW(tokens[index].lower())
+        inner = _KIND[tokens[index]]
         if inner is T_ERROR:
             error, index = _error(tokens, index + 1)
-            reply = m.ServiceChangeReply(terminations=terminations, error=error)
+            reply = _ServiceChangeReply(terminations=terminations, error=error)
         elif inner is T_SERVICES:
             result, index = _service_change_result(tokens, index + 1)
-            reply = m.ServiceChangeReply(terminations=terminations, result=result)
+            reply = _ServiceChangeReply(terminations=terminations, result=result)
         else:
             _fail(tokens, index, "Error or Services")
         return reply, _expect(tokens, index, "}")
@@ -923,14 +1033,14 @@ def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.Com
 
 
 _REPLIES: Final[dict[Token, Callable[..., m.CommandReply]]] = {
-    T_ADD: m.AddReply,
-    T_MODIFY: m.ModifyReply,
-    T_MOVE: m.MoveReply,
-    T_SUBTRACT: m.SubtractReply,
-    T_AUDIT_VALUE: m.AuditValueReply,
-    T_AUDIT_CAPABILITY: m.AuditCapabilitiesReply,
-    T_NOTIFY: m.NotifyReply,
-    T_SERVICE_CHANGE: m.ServiceChangeReply,
+    T_ADD: _AddReply,
+    T_MODIFY: _ModifyReply,
+    T_MOVE: _MoveReply,
+    T_SUBTRACT: _SubtractReply,
+    T_AUDIT_VALUE: _AuditValueReply,
+    T_AUDIT_CAPABILITY: _AuditCapabilitiesReply,
+    T_NOTIFY: _NotifyReply,
+    T_SERVICE_CHANGE: _ServiceChangeReply,
 }
 
 
@@ -938,9 +1048,8 @@ def _termination_audit(tokens: _Tokens, index: int) -> tuple[m.TerminationAudit,
     """terminationAudit = auditReturnParameter *(COMMA auditReturnParameter) RBRKT."""
     fields: dict[str, Any] = {}
     items: list[m.AuditItem] = []
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
+    while True:
+        kw = _KIND[tokens[index]]
         bare = vocabulary.BARE_AUDIT_ITEMS.get(kw) if kw is not None else None
         if tokens[index + 1] in (",", "}") and (bare is not None or kw is T_STATISTICS):
             # auditReturnItem = (MuxToken / ModemToken / MediaToken / DigitMapToken /
@@ -953,7 +1062,7 @@ def _termination_audit(tokens: _Tokens, index: int) -> tuple[m.TerminationAudit,
                 _twice(tokens, index)
             else:
                 items.append(bare)
-            more, index = _separator(tokens, index + 1)
+            index += 1
         else:
             parse = _AUDIT_RETURN_PARAMETERS.get(kw) if kw is not None else None
             if parse is None:
@@ -964,8 +1073,10 @@ def _termination_audit(tokens: _Tokens, index: int) -> tuple[m.TerminationAudit,
             if field in fields:
                 _twice(tokens, index)
             fields[field], index = parser(tokens, index + 1)
-            more, index = _separator(tokens, index)
-    return m.TerminationAudit(items=tuple(items), **fields), index
+        if tokens[index] != ",":
+            break
+        index += 1
+    return _TerminationAudit(items=tuple(items), **fields), _closed(tokens, index)
 
 
 # -- descriptors --------------------------------------------------------------------------
@@ -984,7 +1095,7 @@ def _error(tokens: _Tokens, index: int) -> tuple[m.ErrorDescriptor, int]:
     if tokens[index][:1] == '"':
         text = _quoted(tokens, index)
         index += 1
-    return m.ErrorDescriptor(code=code, text=text), _expect(tokens, index, "}")
+    return _ErrorDescriptor(code=code, text=text), _expect(tokens, index, "}")
 
 
 def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
@@ -997,7 +1108,7 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
     streams: list[m.StreamDescriptor] = []
     bare: list[Any] | None = None
     while True:
-        kw = _KW(tokens[index].lower())
+        kw = _KIND[tokens[index]]
         if kw is T_STREAM:
             # streamDescriptor = StreamToken EQUAL StreamID LBRKT streamParm
             #                    *(COMMA streamParm) RBRKT
@@ -1008,11 +1119,21 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
                 _fail(tokens, index + 3, "'{'")
             parms: list[Any] = [None, None, None, None]
             index += 4
-            more = True
-            while more:
-                index = _stream_parm(tokens, index, kw, parms)
-                more, index = _separator(tokens, index)
-            streams.append(_stream(stream_id, parms))
+            while True:
+                index = _stream_parm(tokens, index, _KIND[tokens[index]], parms)
+                if tokens[index] != ",":
+                    break
+                index += 1
+            index = _closed(tokens, index)
+            streams.append(
+                _StreamDescriptor(
+                    stream_id=stream_id,
+                    local_control=parms[0],
+                    local=parms[1],
+                    remote=parms[2],
+                    statistics=parms[3],
+                )
+            )
         elif kw is T_TERMINATION_STATE:
             if state is not None:
                 _twice(tokens, index)
@@ -1021,38 +1142,26 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
             if bare is None:
                 bare = [None, None, None, None]
             index = _stream_parm(tokens, index, kw, bare)
-        token = tokens[index]
-        if token == ",":
-            index += 1
-        elif token == "}":
-            index += 1
+        if tokens[index] != ",":
             break
-        else:
-            _fail(tokens, index, "',' or '}'")
+        index += 1
+    index = _closed(tokens, index)
     if bare is not None:
         # "using either streamParms or streamDescriptors but not both"
         if streams:
             raise _Fail(index - 1, "a Media descriptor mixes Stream descriptors and bare parms")
-        streams.append(_stream(None, bare))
-    return m.MediaDescriptor(termination_state=state, streams=tuple(streams)), index
-
-
-def _stream(stream_id: int | None, parms: list[Any]) -> m.StreamDescriptor:
-    return m.StreamDescriptor(
-        stream_id=stream_id,
-        local_control=parms[0],
-        local=parms[1],
-        remote=parms[2],
-        statistics=parms[3],
-    )
+        streams.append(
+            _StreamDescriptor(
+                local_control=bare[0], local=bare[1], remote=bare[2], statistics=bare[3]
+            )
+        )
+    return _MediaDescriptor(termination_state=state, streams=tuple(streams)), index
 
 
 def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]) -> int:
     """streamParm = (localDescriptor / remoteDescriptor / localControlDescriptor /
     statisticsDescriptor), stored in *parms* (LocalControl, Local, Remote, Statistics),
     each at most once. *kw* is the keyword at *index*, if any."""
-    if kw is T_STREAM:
-        kw = _KW(tokens[index].lower())
     if kw is T_LOCAL_CONTROL:
         if parms[0] is not None:
             _twice(tokens, index)
@@ -1063,9 +1172,10 @@ def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]
             _twice(tokens, index)
         parms[3], index = _statistics(tokens, index + 1)
         return index
+    # Only the scanner's Local/Remote tokens start with L or R and hold a brace.
     token = tokens[index]
-    head = _OCTET_HEAD_RE.match(token)
-    if head is None:
+    brace = token.find("{")
+    if brace < 0 or token[:1] not in _OCTET_INITIALS:
         if kw is T_LOCAL or kw is T_REMOTE:
             _fail(tokens, index + 1, f"'{{' and the SDP of the {kw.long} descriptor")
         _fail(
@@ -1074,19 +1184,23 @@ def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]
             "a stream parameter (LocalControl, Local, Remote, Statistics), Stream or "
             "TerminationState",
         )
+    if token.find(";", 0, brace) >= 0:
+        # A comment between the keyword and the brace: it may hold a brace itself.
+        brace = _OCTET_HEAD_RE.match(token).end() - 1  # type: ignore[union-attr]
     # The scanner takes "\}" as an escape, so the token is closed exactly when it ends in a
     # brace that is not part of one.
     if not token.endswith("}") or (token.endswith("\\}") and not token.endswith("}}")):
         raise _Fail(
             index,
-            f"{head[1]} descriptor not closed by '}}' (or it contains a NUL)",
+            f"{_OCTET_HEAD_RE.match(token)[1]} descriptor not closed by '}}' "  # type: ignore[index]
+            "(or it contains a NUL)",
             len(token),
         )
     # localDescriptor = LocalToken LBRKT octetString RBRKT (the same for Remote)
-    slot = 1 if head[1].lower() in _LOCAL_SPELLINGS else 2
+    slot = 1 if token[0] in _LOCAL_INITIALS else 2
     if parms[slot] is not None:
         _twice(tokens, index)
-    parms[slot] = unescape_octets(token[head.end() : -1])
+    parms[slot] = unescape_octets(token[brace + 1 : -1])
     return index + 1
 
 
@@ -1095,14 +1209,14 @@ def _termination_state(tokens: _Tokens, index: int) -> tuple[m.TerminationState,
     *(COMMA terminationStateParm) RBRKT; terminationStateParm = propertyParm /
     serviceStates / eventBufferControl."""
     fields, properties, index = _keyed_properties(tokens, index, _TERMINATION_STATE_KEYS)
-    return m.TerminationState(properties=properties, **fields), index
+    return _TerminationState(properties=properties, **fields), index
 
 
 def _local_control(tokens: _Tokens, index: int) -> tuple[m.LocalControl, int]:
     """localControlDescriptor = LocalControlToken LBRKT localParm *(COMMA localParm) RBRKT;
     localParm = (streamMode / propertyParm / reservedValueMode / reservedGroupMode)."""
     fields, properties, index = _keyed_properties(tokens, index, _LOCAL_CONTROL_KEYS)
-    return m.LocalControl(properties=properties, **fields), index
+    return _LocalControl(properties=properties, **fields), index
 
 
 _Keyed = Mapping[Token, tuple[str, Mapping[Token, Any], str]]
@@ -1126,24 +1240,30 @@ def _keyed_properties(
 ) -> tuple[dict[str, Any], tuple[m.PropertyParm, ...], int]:
     """``LBRKT item *(COMMA item) RBRKT`` where an item is ``Keyword EQUAL token`` (each
     keyword of *keys* at most once, into a field) or a propertyParm."""
-    index = _expect(tokens, index, "{")
+    if tokens[index] != "{":
+        _fail(tokens, index, "'{'")
+    index += 1
     fields: dict[str, Any] = {}
     properties: list[m.PropertyParm] = []
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
-        key = keys.get(kw) if kw is not None else None
+    while True:
+        key = keys.get(_KIND[tokens[index]])  # type: ignore[arg-type]
         if key is not None:
             field, table, expected = key
             if field in fields:
                 _twice(tokens, index)
-            fields[field] = _assigned(tokens, index, table, expected)
+            if tokens[index + 1] != "=":
+                _fail(tokens, index + 1, "'='")
+            value = table.get(_KIND[tokens[index + 2]])  # type: ignore[arg-type]
+            if value is None:
+                _fail(tokens, index + 2, expected)
+            fields[field] = value
             index += 3
         else:
             prop, index = _property(tokens, index)
             properties.append(prop)
-        more, index = _separator(tokens, index)
-    return fields, tuple(properties), index
+        if tokens[index] != ",":
+            return fields, tuple(properties), _closed(tokens, index)
+        index += 1
 
 
 def _statistics(tokens: _Tokens, index: int) -> tuple[tuple[m.StatisticsParameter, ...], int]:
@@ -1157,16 +1277,16 @@ def _statistics_parameter(tokens: _Tokens, index: int) -> tuple[m.StatisticsPara
     name = _pkgd_name(tokens, index, "a statistic name (pkg/name)")
     index += 1
     if tokens[index] != "=":
-        return m.StatisticsParameter(name=name), index
+        return _StatisticsParameter(name=name), index
     index += 1
     if tokens[index] != "[":
-        return m.StatisticsParameter(name=name, values=(_value(tokens, index),)), index + 1
+        return _StatisticsParameter(name=name, values=(_value(tokens, index),)), index + 1
     values = [_value(tokens, index + 1)]
     index += 2
     while tokens[index] == ",":
         values.append(_value(tokens, index + 1))
         index += 2
-    return m.StatisticsParameter(name=name, values=tuple(values)), _expect(tokens, index, "]")
+    return _StatisticsParameter(name=name, values=tuple(values)), _expect(tokens, index, "]")
 
 
 def _events(tokens: _Tokens, index: int) -> tuple[m.EventsDescriptor, int]:
@@ -1179,10 +1299,10 @@ def _events_with(
     tokens: _Tokens, index: int, item: Callable[[_Tokens, int], tuple[m.RequestedEvent, int]]
 ) -> tuple[m.EventsDescriptor, int]:
     if tokens[index] != "=":
-        return m.EventsDescriptor(), index
+        return _EventsDescriptor(), index
     request_id = _request_id(tokens, index + 1)
     events, index = _list(tokens, index + 2, item)
-    return m.EventsDescriptor(request_id=request_id, events=tuple(events)), index
+    return _EventsDescriptor(request_id=request_id, events=tuple(events)), index
 
 
 def _requested_event(tokens: _Tokens, index: int) -> tuple[m.RequestedEvent, int]:
@@ -1200,7 +1320,7 @@ def _event_with_parameters(
     name = _pkgd_name(tokens, index, "an event name (pkg/name)")
     index += 1
     if tokens[index] != "{":
-        return m.RequestedEvent(name=name), index
+        return _RequestedEvent(name=name), index
     index += 1
     seen: set[Token] = set()
     stream = None
@@ -1208,9 +1328,8 @@ def _event_with_parameters(
     digit_map = None
     notify = None
     parameters: list[m.PropertyParm] = []
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
+    while True:
+        kw = _KIND[tokens[index]]
         following = tokens[index + 1]
         if kw is not None and kw in seen:
             _twice(tokens, index)
@@ -1240,8 +1359,11 @@ def _event_with_parameters(
             # eventOther = eventParameterName parmValue
             parameter, index = _parameter(tokens, index, "an event parameter")
             parameters.append(parameter)
-        more, index = _separator(tokens, index)
-    return m.RequestedEvent(
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
+    return _RequestedEvent(
         name=name,
         stream=stream,
         keep_active=T_KEEP_ACTIVE in seen,
@@ -1259,18 +1381,18 @@ def _embed(tokens: _Tokens, index: int, *, second: bool) -> tuple[m.EmbedDescrip
     index = _expect(tokens, index, "{")
     signals = None
     events = None
-    kw = _KW(tokens[index].lower())
+    kw = _KIND[tokens[index]]
     if kw is T_SIGNALS:
         signals, index = _signals(tokens, index + 1)
         if tokens[index] == "," and not second:
-            if _KW(tokens[index + 1].lower()) is not T_EVENTS:
+            if _KIND[tokens[index + 1]] is not T_EVENTS:
                 _fail(tokens, index + 1, "Events")
             events, index = _events_with(tokens, index + 2, _second_requested_event)
     elif kw is T_EVENTS and not second:
         events, index = _events_with(tokens, index + 1, _second_requested_event)
     else:
         _fail(tokens, index, "Signals" if second else "Signals or Events")
-    return m.EmbedDescriptor(signals=signals, events=events), _expect(tokens, index, "}")
+    return _EmbedDescriptor(signals=signals, events=events), _expect(tokens, index, "}")
 
 
 def _digit_map(tokens: _Tokens, index: int) -> tuple[m.DigitMapDescriptor, int]:
@@ -1282,14 +1404,14 @@ def _digit_map(tokens: _Tokens, index: int) -> tuple[m.DigitMapDescriptor, int]:
         name = _safe(tokens, index + 1, "a digit map name")
         index += 2
     if tokens[index] != "{":
-        return m.DigitMapDescriptor(name=name), index
+        return _DigitMapDescriptor(name=name), index
     end = index + 1
     while tokens[end] not in ("}", "{", "") and tokens[end][:1] != '"':
         end += 1
     if tokens[end] != "}" or end == index + 1:
         _fail(tokens, end, "a digit map followed by '}'")
     value = "".join(tokens[index + 1 : end])
-    return m.DigitMapDescriptor(name=name, value=value), end + 1
+    return _DigitMapDescriptor(name=name, value=value), end + 1
 
 
 def _digit_map_descriptor(tokens: _Tokens, index: int) -> tuple[m.DigitMapDescriptor, int]:
@@ -1304,21 +1426,21 @@ def _signals(tokens: _Tokens, index: int) -> tuple[m.SignalsDescriptor, int]:
     """signalsDescriptor = SignalsToken [LBRKT signalParm *(COMMA signalParm) RBRKT]
     (an empty ``{}`` is read as the bare form, as MGs send it)."""
     if tokens[index] != "{":
-        return m.SignalsDescriptor(), index
+        return _SignalsDescriptor(), index
     if tokens[index + 1] == "}":
-        return m.SignalsDescriptor(), index + 2
+        return _SignalsDescriptor(), index + 2
     items, index = _list(tokens, index, _signal_parm)
-    return m.SignalsDescriptor(signals=tuple(items)), index
+    return _SignalsDescriptor(signals=tuple(items)), index
 
 
 def _signal_parm(tokens: _Tokens, index: int) -> tuple[m.SignalRequest | m.SignalList, int]:
     """signalParm = signalList / signalRequest."""
-    if _KW(tokens[index].lower()) is T_SIGNAL_LIST and tokens[index + 1] == "=":
+    if _KIND[tokens[index]] is T_SIGNAL_LIST and tokens[index + 1] == "=":
         # signalList = SignalListToken EQUAL signalListId LBRKT signalListParm
         #              *(COMMA signalListParm) RBRKT
         list_id = _uint(tokens, index + 2, _UINT16, "a signal list ID")
         signals, index = _list(tokens, index + 3, _signal_request)
-        return m.SignalList(list_id=list_id, signals=tuple(signals)), index
+        return _SignalList(list_id=list_id, signals=tuple(signals)), index
     return _signal_request(tokens, index)
 
 
@@ -1327,13 +1449,12 @@ def _signal_request(tokens: _Tokens, index: int) -> tuple[m.SignalRequest, int]:
     name = _pkgd_name(tokens, index, "a signal name (pkg/name)")
     index += 1
     if tokens[index] != "{":
-        return m.SignalRequest(name=name), index
+        return _SignalRequest(name=name), index
     index += 1
     fields: dict[str, Any] = {}
     parameters: list[m.PropertyParm] = []
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
+    while True:
+        kw = _KIND[tokens[index]]
         handler = (
             _SIGNAL_PARAMETERS.get(kw) if kw is not None and tokens[index + 1] == "=" else None
         )
@@ -1351,8 +1472,11 @@ def _signal_request(tokens: _Tokens, index: int) -> tuple[m.SignalRequest, int]:
             # sigOther = sigParameterName parmValue
             parameter, index = _parameter(tokens, index, "a signal parameter")
             parameters.append(parameter)
-        more, index = _separator(tokens, index)
-    return m.SignalRequest(name=name, parameters=tuple(parameters), **fields), index
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
+    return _SignalRequest(name=name, parameters=tuple(parameters), **fields), index
 
 
 def _enum_item(
@@ -1407,7 +1531,7 @@ def _observed_events(tokens: _Tokens, index: int) -> tuple[m.ObservedEventsDescr
     index = _expect(tokens, index, "=")
     request_id = _request_id(tokens, index)
     events, index = _list(tokens, index + 1, _observed_event)
-    return m.ObservedEventsDescriptor(request_id=request_id, events=tuple(events)), index
+    return _ObservedEventsDescriptor(request_id=request_id, events=tuple(events)), index
 
 
 def _observed_event(tokens: _Tokens, index: int) -> tuple[m.ObservedEvent, int]:
@@ -1422,7 +1546,7 @@ def _observed_event(tokens: _Tokens, index: int) -> tuple[m.ObservedEvent, int]:
         index += 2
     name = _pkgd_name(tokens, index, "an event name (pkg/name)")
     stream, parameters, index = _event_parameters(tokens, index + 1)
-    return m.ObservedEvent(
+    return _ObservedEvent(
         name=name, timestamp=timestamp, stream=stream, parameters=parameters
     ), index
 
@@ -1436,9 +1560,8 @@ def _event_parameters(
     index += 1
     stream = None
     parameters: list[m.PropertyParm] = []
-    more = True
-    while more:
-        if _KW(tokens[index].lower()) is T_STREAM and tokens[index + 1] == "=":
+    while True:
+        if _KIND[tokens[index]] is T_STREAM and tokens[index + 1] == "=":
             if stream is not None:
                 _twice(tokens, index)
             stream = _stream_id(tokens, index + 2)
@@ -1446,7 +1569,10 @@ def _event_parameters(
         else:
             parameter, index = _parameter(tokens, index, "an event parameter")
             parameters.append(parameter)
-        more, index = _separator(tokens, index)
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
     return stream, tuple(parameters), index
 
 
@@ -1458,14 +1584,14 @@ def _event_buffer(tokens: _Tokens, index: int) -> tuple[tuple[m.EventSpec, ...],
 def _event_spec(tokens: _Tokens, index: int) -> tuple[m.EventSpec, int]:
     name = _pkgd_name(tokens, index, "an event name (pkg/name)")
     stream, parameters, index = _event_parameters(tokens, index + 1)
-    return m.EventSpec(name=name, stream=stream, parameters=parameters), index
+    return _EventSpec(name=name, stream=stream, parameters=parameters), index
 
 
 def _audit(tokens: _Tokens, index: int) -> tuple[m.AuditDescriptor, int]:
     """auditDescriptor = AuditToken LBRKT [auditItem *(COMMA auditItem)] RBRKT."""
     index = _expect(tokens, index, "{")
     if tokens[index] == "}":
-        return m.AuditDescriptor(), index + 1
+        return _AuditDescriptor(), index + 1
     items: list[m.AuditItem] = []
     more = True
     while more:
@@ -1478,7 +1604,7 @@ def _audit(tokens: _Tokens, index: int) -> tuple[m.AuditDescriptor, int]:
             _twice(tokens, index)
         items.append(item)
         more, index = _separator(tokens, index + 1)
-    return m.AuditDescriptor(items=tuple(items)), index
+    return _AuditDescriptor(items=tuple(items)), index
 
 
 def _packages(tokens: _Tokens, index: int) -> tuple[tuple[m.PackageItem, ...], int]:
@@ -1494,7 +1620,7 @@ def _package_item(tokens: _Tokens, index: int) -> tuple[m.PackageItem, int]:
     if dash and name and "{" not in name and version.isdigit() and len(version) <= 5:
         number = int(version)
         if number <= _UINT16:
-            return m.PackageItem(name=name, version=number), index + 1
+            return _PackageItem(name=name, version=number), index + 1
     _fail(tokens, index, "a package item 'name-version'")
 
 
@@ -1503,7 +1629,7 @@ def _mux(tokens: _Tokens, index: int) -> tuple[m.MuxDescriptor, int]:
     index = _expect(tokens, index, "=")
     mux_type = _safe(tokens, index, "a mux type")
     terminations, index = _list(tokens, index + 1, _termination)
-    return m.MuxDescriptor(mux_type=mux_type, terminations=tuple(terminations)), index
+    return _MuxDescriptor(mux_type=mux_type, terminations=tuple(terminations)), index
 
 
 _AMM_PARAMETERS: Final[dict[Token, tuple[str, _Parser]]] = {
@@ -1541,9 +1667,8 @@ def _service_change_parms(tokens: _Tokens, index: int) -> tuple[m.ServiceChangeP
     fields: dict[str, Any] = {}
     extensions: list[m.PropertyParm] = []
     audit: list[m.AuditItem] = []
-    more = True
-    while more:
-        kw = _KW(tokens[index].lower())
+    while True:
+        kw = _KIND[tokens[index]]
         if kw is T_METHOD:
             _once_field(fields, "method", tokens, index)
             index = _expect(tokens, index + 1, "=")
@@ -1580,10 +1705,13 @@ def _service_change_parms(tokens: _Tokens, index: int) -> tuple[m.ServiceChangeP
                 extensions.append(extension)
             else:
                 _fail(tokens, index, "a ServiceChange parameter (Method, Reason, Delay, ...)")
-        more, index = _separator(tokens, index)
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
     if "method" not in fields:
         raise _Fail(start, "a ServiceChange descriptor needs a Method")
-    return m.ServiceChangeParms(extensions=tuple(extensions), audit=tuple(audit), **fields), index
+    return _ServiceChangeParms(extensions=tuple(extensions), audit=tuple(audit), **fields), index
 
 
 def _service_change_result(tokens: _Tokens, index: int) -> tuple[m.ServiceChangeResult, int]:
@@ -1591,16 +1719,18 @@ def _service_change_result(tokens: _Tokens, index: int) -> tuple[m.ServiceChange
     *(COMMA servChgReplyParm) RBRKT."""
     index = _expect(tokens, index, "{")
     fields: dict[str, Any] = {}
-    more = True
-    while more:
-        index = _service_change_common(tokens, index, _KW(tokens[index].lower()), fields)
+    while True:
+        index = _service_change_common(tokens, index, _KIND[tokens[index]], fields)
         if index < 0:
             raise _Fail(
                 ~index,
                 "expected ServiceChangeAddress, MgcIdToTry, Profile, Version or a time stamp",
             )
-        more, index = _separator(tokens, index)
-    return m.ServiceChangeResult(**fields), index
+        if tokens[index] != ",":
+            break
+        index += 1
+    index = _closed(tokens, index)
+    return _ServiceChangeResult(**fields), index
 
 
 def _service_change_common(
@@ -1656,7 +1786,7 @@ def _method(tokens: _Tokens, index: int) -> m.ServiceChangeMethod | str:
     """serviceChangeMethod = MethodToken EQUAL (FailoverToken / ForcedToken / GracefulToken /
     RestartToken / DisconnectedToken / HandOffToken / extensionParameter)."""
     token = tokens[index]
-    kw = _KW(token.lower())
+    kw = _KIND[token]
     method = vocabulary.SERVICE_CHANGE_METHODS.get(kw) if kw is not None else None
     if method is not None:
         return method
