@@ -85,19 +85,15 @@ GIB = float(1 << 30)
 
 def _serve(options: dict[str, Any]) -> None:
     profile_to = options.get("profile")
-    if not profile_to:
-        asyncio.run(_serve_async(options))
-        return
-    profiler = cProfile.Profile()
-    profiler.enable()
+    profiler = cProfile.Profile() if profile_to else None
     try:
-        asyncio.run(_serve_async(options))
+        asyncio.run(_serve_async(options, profiler))
     finally:
-        profiler.disable()
-        profiler.dump_stats(profile_to)
+        if profiler is not None and profile_to:
+            profiler.dump_stats(profile_to)
 
 
-async def _serve_async(options: dict[str, Any]) -> None:
+async def _serve_async(options: dict[str, Any], profiler: cProfile.Profile | None) -> None:
     profile = TLSProfile(
         min_version=TLSVersion(options["min_version"]),
         max_version=TLSVersion(options["max_version"]),
@@ -159,6 +155,13 @@ async def _serve_async(options: dict[str, Any]) -> None:
                     assert isinstance(access, ConnectionPointReserved)
                     ports.append(access.port)
                 answer["ports"] = ports
+            elif op == "measure":
+                # Only the measured phases go into the profile (not reservations).
+                if profiler is not None:
+                    if command["on"]:
+                        profiler.enable()
+                    else:
+                        profiler.disable()
             elif op == "release":
                 for context in contexts:
                     await agw.execute(
@@ -205,6 +208,7 @@ class AGWProcess:
         if AGWProcess.profile_dir is not None:
             AGWProcess._profiles += 1
             profile = str(AGWProcess.profile_dir / f"agw-{AGWProcess._profiles}.prof")
+        self.profiling = profile is not None
         options = {
             "profile": profile,
             "min_version": "TLSv1.2",
@@ -232,6 +236,11 @@ class AGWProcess:
 
     def cpu(self) -> float:
         return _cpu(self.process.pid)
+
+    def measure(self, on: bool) -> None:
+        """Start or stop the profiler (with ``--profile``) around a measured phase."""
+        if self.profiling:
+            self.call(op="measure", on=on)
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -385,8 +394,12 @@ def transfer(
     context: ssl.SSLContext | None,
     blocks: int,
     upload: bool,
+    measure: Callable[[bool], object] | None = None,
 ) -> Transfer:
-    """Move ``blocks`` MiB through the relay; *core* is the listening core-side socket."""
+    """Move ``blocks`` MiB through the relay; *core* is the listening core-side socket.
+
+    *measure* is told when the measured transfer starts (True) and ends (False).
+    """
     block = msrp_block()
     total = len(block) * blocks
     accepted: list[socket.socket] = []
@@ -417,6 +430,8 @@ def transfer(
         cipher = f"{ue.version()} {description[0] if description else '?'}"
     if not ready.wait(10):
         raise RuntimeError("the relay did not connect to the core side")
+    if measure is not None:
+        measure(True)
     cpu0, own0 = relay_cpu(), _own_cpu()
     start = time.perf_counter()
     if upload:
@@ -430,6 +445,8 @@ def transfer(
         end = time.perf_counter()
         thread.join(120)
     cpu1, own1 = relay_cpu(), _own_cpu()
+    if measure is not None:
+        measure(False)
     ue.close()
     for conn in accepted:
         conn.close()
@@ -488,7 +505,10 @@ def _agw_transfer(
                 fingerprint=str(files.ue_fingerprint),
                 core_port=core.getsockname()[1],
             )["ports"]
-            return transfer(port, core, agw.cpu, context=context, blocks=blocks, upload=upload)
+            return transfer(
+                port, core, agw.cpu, context=context, blocks=blocks, upload=upload,
+                measure=agw.measure,
+            )  # fmt: skip
         finally:
             agw.close()
 
@@ -578,11 +598,13 @@ def bench_handshakes(files: Files, count: int) -> dict[str, float]:
         ports = agw.call(
             op="reserve", count=count, transport="tls", fingerprint=str(files.ue_fingerprint)
         )["ports"]
+        agw.measure(True)
         before = agw.call(op="stats")
         own0 = _own_cpu()
         wall = _handshake_clients(ports, context, threads=4)
         time.sleep(0.5)  # let the AGW finish the last teardowns
         after = agw.call(op="stats")
+        agw.measure(False)
         own1 = _own_cpu()
     finally:
         agw.close()
@@ -766,7 +788,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--only", default="throughput,plain,handshakes,rss")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
-    parser.add_argument("--profile", type=Path, help="write a cProfile dump per AGW process here")
+    parser.add_argument(
+        "--profile", type=Path, help="write a cProfile dump per AGW process here (measured phases)"
+    )
     options = parser.parse_args(args)
     if options.profile is not None:
         options.profile.mkdir(parents=True, exist_ok=True)

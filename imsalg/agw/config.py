@@ -119,7 +119,8 @@ class AGWConfig:
     ``write_buffer_high`` is the per-connection high-water mark at which the other
     leg stops being read; ``max_header_size`` bounds an MSRP header block in aware
     mode. ``cert_pool_size`` certificates are minted ahead of time.
-    ``count_messages`` counts MSRP frames in agnostic mode too (for statistics).
+    ``count_messages`` counts MSRP frames in agnostic mode too (for statistics), by
+    their framing only (:class:`~imsalg.agw.msrp.FrameCounter`).
     """
 
     realms: Mapping[str, RealmConfig] = attrs.field(factory=_default_realms)

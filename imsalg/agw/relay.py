@@ -23,9 +23,16 @@ Rules kept here (TR 29.828 CR 5.1.1.2.4, SPEC.md §13.1 items 21-27):
   modes allow the direction; meanwhile reading stops, so at most one read is held.
   Flow control both ways: a leg whose transport buffer passes the high-water mark
   stops the other leg's reading until it drains.
-- Application-agnostic mode relays bytes untouched (and counts MSRP frames while they
-  parse); application-aware mode rewrites To-Path/From-Path (TS 23.334 §5.19.5) and a
+- Application-agnostic mode relays bytes untouched and counts MSRP frames by their
+  framing (:class:`~imsalg.agw.msrp.FrameCounter`: no parsing, never refuses);
+  application-aware mode rewrites To-Path/From-Path (TS 23.334 §5.19.5) and a
   malformed frame releases the stream without being forwarded.
+
+Speed: a leg is an :class:`asyncio.BufferedProtocol` reading into one buffer of the
+environment (the AGW's loop), so a read allocates nothing; what crosses is handed on
+before the next read (TLS encrypts it straight from there) and only bytes that must
+outlive the callback are copied out: a write to a plain leg (the transport may keep
+what it cannot send at once), data held while a direction is closed.
 - CR-13: when TLS or TCP goes away on one leg, both legs of the stream are closed and
   the IMS-ALG is told once, on the termination where it happened:
   :class:`TLSSetupFailed` for a failed handshake, :class:`BearerReleased` otherwise.
@@ -45,7 +52,7 @@ import attrs
 from OpenSSL import SSL, crypto
 
 from imsalg.agw.config import AGWConfig, RealmConfig
-from imsalg.agw.msrp import MSRPParser, MSRPPathRewriter, PathMapping
+from imsalg.agw.msrp import Buffer, FrameCounter, MSRPPathRewriter, PathMapping
 from imsalg.agw.tls import TLSCredentials, TLSFailure, TLSSession
 from imsalg.errors import MSRPFrameError
 from imsalg.iq.procedures import (
@@ -128,10 +135,17 @@ class TerminationLog(_LoggerAdapter):
         return f"[{extra.get('context')} {extra.get('termination')}] {msg}", kwargs
 
 
-class RelayEnvironment:
-    """What terminations and legs share: loop, configuration, TLS context, sinks."""
+#: Octets per socket read. Measured on loopback: 1 MiB costs 10-20 % less CPU per GiB
+#: relayed than 256 KiB (asyncio's own read size), 2 MiB no less than 1 MiB. At most one
+#: read is held beyond ``write_buffer_high`` when the other leg is slow.
+READ_SIZE: Final = 1024 * 1024
 
-    __slots__ = ("config", "counters", "heartbeat", "loop", "notify", "tls_context")
+
+class RelayEnvironment:
+    """What terminations and legs share: loop, configuration, TLS context, sinks, and
+    the read buffer of every leg (one loop reads into it, one callback at a time)."""
+
+    __slots__ = ("config", "counters", "heartbeat", "loop", "notify", "read_buffer", "tls_context")
 
     def __init__(
         self,
@@ -148,6 +162,7 @@ class RelayEnvironment:
         self.notify = notify
         self.counters = counters
         self.heartbeat = heartbeat
+        self.read_buffer = memoryview(bytearray(READ_SIZE))
 
 
 @attrs.define
@@ -556,7 +571,7 @@ def _bind(address: str, port: int, *, reuse: bool) -> socket.socket:
     return sock
 
 
-class Leg(asyncio.Protocol):
+class Leg(asyncio.BufferedProtocol):
     """One TCP connection of a termination, with its TLS session on a TLS transport."""
 
     __slots__ = (
@@ -620,7 +635,14 @@ class Leg(asyncio.Protocol):
             )
         self.advance()
 
-    def data_received(self, data: bytes) -> None:
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self.env.read_buffer
+
+    def buffer_updated(self, nbytes: int) -> None:
+        # The view is only valid until this callback returns (the next read reuses it).
+        self._received(self.env.read_buffer[:nbytes])
+
+    def _received(self, data: Buffer) -> None:
         tls = self.tls
         if tls is not None:
             try:
@@ -647,7 +669,7 @@ class Leg(asyncio.Protocol):
             return
         self._deliver(data)
 
-    def _deliver(self, data: bytes) -> None:
+    def _deliver(self, data: Buffer) -> None:
         out = self.out
         if out is not None and out.open and self.ready:
             try:
@@ -715,7 +737,7 @@ class Leg(asyncio.Protocol):
                 tls.start()
             self._resume(_Pause.CONFIG)
             if wire:
-                self.data_received(wire)
+                self._received(wire)
                 return
         except TLSFailure as failure:
             self._tls_failed(failure)
@@ -770,13 +792,18 @@ class Leg(asyncio.Protocol):
 
     # -- data -------------------------------------------------------------------------
 
-    def send(self, data: bytes) -> None:
-        """Write application bytes to the peer (encrypting on TLS)."""
+    def send(self, data: Buffer) -> None:
+        """Write application bytes to the peer (encrypting on TLS); *data* is not kept."""
         transport = self.transport
         if transport is None or self._closing:
             return
         tls = self.tls
-        transport.write(tls.send(data) if tls is not None else data)
+        if tls is not None:
+            transport.write(tls.send(data))
+        else:
+            # A transport keeps what the socket does not take at once: never a view of
+            # the shared read buffer.
+            transport.write(data if type(data) is bytes else bytes(data))
 
     def flush_held(self) -> None:
         """Relay what was held while the direction was closed, then read again."""
@@ -850,19 +877,16 @@ class _Direction:
         self.rewriter = (
             MSRPPathRewriter(mapping, max_header_size=max_header) if mapping is not None else None
         )
-        self.counter = (
-            MSRPParser(max_header_size=max_header, count_only=True)
-            if count and mapping is None
-            else None
-        )
+        self.counter = FrameCounter() if count and mapping is None else None
 
-    def push(self, data: bytes) -> None:
+    def push(self, data: Buffer) -> None:
+        """Relay *data* (valid only during the call) from ``src`` to ``dst``."""
         self.src.term.stats.octets_in += len(data)
         rewriter = self.rewriter
         if rewriter is not None:
             before = rewriter.frames
             try:
-                out = rewriter.feed(data)
+                out = rewriter.feed(data if type(data) is bytes else bytes(data))
             except MSRPFrameError:
                 salvaged = rewriter.salvaged
                 if salvaged:
@@ -871,26 +895,17 @@ class _Direction:
             self._write(out, rewriter.frames - before)
             return
         counter = self.counter
-        frames = 0
-        if counter is not None:
-            before = counter.frames
-            try:
-                counter.feed(data)
-            except MSRPFrameError as error:
-                # Agnostic mode relays any bytes; only the counting stops.
-                self.src.term.log.info("not counting MSRP frames any more: %s", error)
-                self.counter = None
-            frames = counter.frames - before
-        self._write(data, frames)
+        self._write(data, counter.feed(data) if counter is not None else 0)
 
-    def _write(self, data: bytes, frames: int) -> None:
+    def _write(self, data: Buffer, frames: int) -> None:
+        size = len(data)
         self.dst.send(data)
         self.src.term.stats.messages_in += frames
         dst_stats = self.dst.term.stats
-        dst_stats.octets_out += len(data)
+        dst_stats.octets_out += size
         dst_stats.messages_out += frames
         counters = self.counters
-        counters.octets_relayed += len(data)
+        counters.octets_relayed += size
         counters.messages_relayed += frames
 
 

@@ -20,14 +20,24 @@ Rules kept:
   SPEC.md §5): ECDHE with AES-GCM for 1.2, the standard AEAD suites for 1.3.
 - ``close_notify`` is answered and reported; an alert from the peer is a failure.
 - Private keys go to OpenSSL in memory and never appear in logs or reprs.
+
+Speed: application data bypasses pyOpenSSL's per-call wrappers, which allocate a fresh
+buffer for every ``recv``/``bio_read`` and copy it once more into ``bytes``. The session
+calls ``SSL_read``/``SSL_write``/``BIO_read``/``BIO_write`` through pyOpenSSL's own cffi
+bindings (``OpenSSL._util``; pyOpenSSL's errors are raised exactly as its public methods
+raise them), reading into a scratch buffer of the calling thread and copying out once.
+Large transient allocations were the main cost: glibc returned the heap top to the
+kernel after each 256 KiB round and took page faults to get it back. Where those
+internals are missing (a future pyOpenSSL), the public methods are used instead.
 """
 
 from __future__ import annotations
 
 import enum
+import threading
 import warnings
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import attrs
 from OpenSSL import SSL, crypto
@@ -62,10 +72,49 @@ DEFAULT_TLS13_CIPHERSUITES: Final = (
 )
 
 _RECORD: Final = 16384  # RFC 8446 §5.1: maximum plaintext per record
-_RECORD_OVERHEAD: Final = 64  # header + explicit nonce/content type + tag, with margin
 _OP_NO_RENEGOTIATION: Final = getattr(SSL, "OP_NO_RENEGOTIATION", 0)
 # OpenSSL ssl.h: SSL_MODE_ENABLE_PARTIAL_WRITE (pyOpenSSL sets it, exports no constant).
 _MODE_ENABLE_PARTIAL_WRITE: Final = 0x00000001
+#: Scratch buffer per thread for SSL_read/BIO_read: a 1 MiB read of the relay (plus a
+#: pending record, or the records' overhead) fits at once; more is read in rounds.
+#: Pages are touched only as far as used.
+_SCRATCH: Final = 1088 * 1024
+
+
+def _bindings() -> tuple[Any, Any] | None:
+    """pyOpenSSL's cffi ``(ffi, lib)`` when the internals the fast path uses exist."""
+    try:
+        from OpenSSL._util import ffi, lib
+    except ImportError:
+        return None
+    needed = ("SSL_read", "SSL_write", "BIO_read", "BIO_write", "BIO_should_retry")
+    methods = ("_raise_ssl_error", "_handle_bio_errors")
+    if not all(hasattr(lib, name) for name in needed) or not all(
+        hasattr(SSL.Connection, name) for name in methods
+    ):
+        return None
+    return ffi, lib
+
+
+_BINDINGS: Final = _bindings()
+#: The fast path is on (tests turn it off to check the public-method fallback).
+_DIRECT = _BINDINGS is not None
+
+
+class _Scratch(threading.local):
+    """Where OpenSSL writes what is then copied out as ``bytes`` (one per thread: cffi
+    calls release the GIL)."""
+
+    def __init__(self) -> None:
+        self.pointer: Any = None
+        self.buffer: Any = None
+        if _BINDINGS is not None:
+            ffi = _BINDINGS[0]
+            self.pointer = ffi.new("char[]", _SCRATCH)
+            self.buffer = ffi.buffer(self.pointer)  # slicing it copies out as bytes
+
+
+_scratch = _Scratch()
 
 
 class TLSVersion(str, enum.Enum):
@@ -216,12 +265,7 @@ class TLSSession:
         server: bool,
     ) -> None:
         connection = SSL.Connection(context, None)
-        with warnings.catch_warnings():
-            # pyOpenSSL >= 24.3 deprecates X509/PKey arguments; converting the
-            # cryptography objects on every handshake would cost ~60 µs each time.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            connection.use_certificate(credentials.certificate)
-            connection.use_privatekey(credentials.key)
+        _use_credentials(connection, credentials)
         connection.set_app_data(self)
         if server:
             connection.set_accept_state()
@@ -286,23 +330,16 @@ class TLSSession:
 
     # -- data -------------------------------------------------------------------------
 
-    def receive(self, data: bytes) -> bytes:
-        """Feed wire bytes; return the plaintext they complete."""
+    def receive(self, data: bytes | bytearray | memoryview) -> bytes:
+        """Feed wire bytes (read, not kept); return the plaintext they complete."""
         connection = self._connection
-        connection.bio_write(data)
+        _bio_write(connection, data)
         if not self.established:
             self._handshake()
             if not self.established:
                 return b""
-        chunks: list[bytes] = []
-        recv = connection.recv
         try:
-            while True:
-                chunks.append(recv(_RECORD))
-        except SSL.WantReadError:
-            pass
-        except SSL.ZeroReturnError:
-            self.peer_closed = True  # RFC 8446 §6.1: close_notify received
+            plaintext, closed = _read_plaintext(connection)
         except SSL.Error as error:
             detail = _reason(error)
             if not self.server and not self._heard and "alert" in detail.lower():
@@ -310,44 +347,30 @@ class TLSSession:
                 # the client finished; its alert, before any data, is a set-up failure.
                 raise TLSFailure("peer-alert", detail) from None
             raise TLSFailure("tls-error", detail, setup=False) from None
-        if chunks:
+        if closed:
+            self.peer_closed = True  # RFC 8446 §6.1: close_notify received
+        if plaintext:
             self._heard = True
-        return b"".join(chunks)
+        return plaintext
 
-    def send(self, data: bytes) -> bytes:
-        """Encrypt *data*; return the records to write."""
-        self._connection.sendall(data)  # one SSL_write: partial writes are off
+    def send(self, data: bytes | bytearray | memoryview) -> bytes:
+        """Encrypt *data* (read, not kept); return the records to write."""
+        if len(data):
+            _write_plaintext(self._connection, data)  # one SSL_write: partial writes are off
         self._deferred = False
-        records = -(-len(data) // _RECORD)
-        return self._drain(len(data) + records * _RECORD_OVERHEAD + 1024)
+        return _drain(self._connection)
 
     def data_to_send(self) -> bytes:
         """Wire bytes OpenSSL produced on its own (handshake flights, alerts) that must
         go now; deferred post-handshake messages stay for the next :meth:`send`."""
         if self._deferred:
             return b""
-        return self._drain(_RECORD + _RECORD_OVERHEAD)
+        return _drain(self._connection)
 
     def flush(self) -> bytes:
         """Everything OpenSSL has produced, deferred output included (e.g. an alert)."""
         self._deferred = False
-        return self._drain(_RECORD + _RECORD_OVERHEAD)
-
-    def _drain(self, size: int) -> bytes:
-        read = self._connection.bio_read
-        try:
-            first = read(size)
-        except SSL.WantReadError:
-            return b""
-        if len(first) < size:
-            return first
-        chunks = [first]
-        try:
-            while True:
-                chunks.append(read(size))
-        except SSL.WantReadError:
-            pass
-        return b"".join(chunks)
+        return _drain(self._connection)
 
     def close(self) -> bytes:
         """Send ``close_notify`` (once); return the bytes to write."""
@@ -372,6 +395,122 @@ class TLSSession:
     def cipher(self) -> str | None:
         """Negotiated cipher suite (OpenSSL name)."""
         return self._connection.get_cipher_name()
+
+
+def _use_credentials(connection: SSL.Connection, credentials: TLSCredentials) -> None:
+    """The stream certificate and key for this connection only (the context is shared)."""
+    if _DIRECT:
+        lib = _BINDINGS[1]  # type: ignore[index]
+        # pyOpenSSL >= 24.3 deprecates X509/PKey arguments, and silencing the warning
+        # costs more than the call; converting cryptography objects would cost ~60 µs.
+        ssl = connection._ssl
+        if (
+            lib.SSL_use_certificate(ssl, credentials.certificate._x509) == 1  # type: ignore[attr-defined]
+            and lib.SSL_use_PrivateKey(ssl, credentials.key._pkey) == 1  # type: ignore[attr-defined]
+        ):
+            return
+        raise TLSFailure("handshake-failed", "the stream certificate was refused")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        connection.use_certificate(credentials.certificate)
+        connection.use_privatekey(credentials.key)
+
+
+def _bio_write(connection: SSL.Connection, data: bytes | bytearray | memoryview) -> None:
+    """Hand wire bytes to OpenSSL (copied into its memory BIO)."""
+    size = len(data)
+    if not size:
+        return
+    if not _DIRECT:
+        connection.bio_write(bytes(data))
+        return
+    ffi, lib = _BINDINGS  # type: ignore[misc]
+    bio = connection._into_ssl
+    with ffi.from_buffer(data) as pointer:
+        written = lib.BIO_write(bio, pointer, size)
+    if written <= 0:
+        connection._handle_bio_errors(bio, written)
+
+
+def _read_plaintext(connection: SSL.Connection) -> tuple[bytes, bool]:
+    """All plaintext OpenSSL can decrypt from what it holds, and whether close_notify
+    came after it. Other errors are raised as pyOpenSSL's ``recv`` raises them."""
+    chunks: list[bytes] = []
+    if not _DIRECT:
+        closed = False
+        try:
+            while True:
+                chunks.append(connection.recv(_RECORD))
+        except SSL.WantReadError:
+            pass
+        except SSL.ZeroReturnError:
+            closed = True
+        return b"".join(chunks), closed
+    lib = _BINDINGS[1]  # type: ignore[index]
+    scratch = _scratch
+    pointer, buffer = scratch.pointer, scratch.buffer
+    ssl = connection._ssl
+    read = lib.SSL_read
+    filled = 0
+    # One SSL_read per record: OpenSSL returns at most one record's plaintext.
+    while True:
+        got = read(ssl, pointer + filled, _SCRATCH - filled)
+        if got <= 0:
+            break
+        filled += got
+        if filled == _SCRATCH:
+            chunks.append(buffer[:filled])
+            filled = 0
+    if filled:
+        chunks.append(buffer[:filled])
+    plaintext = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    try:
+        connection._raise_ssl_error(ssl, got)
+    except SSL.WantReadError:
+        return plaintext, False
+    except SSL.ZeroReturnError:
+        return plaintext, True
+    return plaintext, False
+
+
+def _write_plaintext(connection: SSL.Connection, data: bytes | bytearray | memoryview) -> None:
+    """Encrypt all of *data* into the outgoing memory BIO (one SSL_write)."""
+    if not _DIRECT:
+        connection.sendall(data)
+        return
+    ffi, lib = _BINDINGS  # type: ignore[misc]
+    ssl = connection._ssl
+    with ffi.from_buffer(data) as pointer:
+        written = lib.SSL_write(ssl, pointer, len(data))
+    if written <= 0:
+        connection._raise_ssl_error(ssl, written)
+
+
+def _drain(connection: SSL.Connection) -> bytes:
+    """Everything waiting in the outgoing memory BIO."""
+    chunks: list[bytes] = []
+    if not _DIRECT:
+        try:
+            while True:
+                chunks.append(connection.bio_read(_SCRATCH))
+        except SSL.WantReadError:
+            pass
+        return b"".join(chunks)
+    lib = _BINDINGS[1]  # type: ignore[index]
+    scratch = _scratch
+    bio = connection._from_ssl
+    while True:
+        got = lib.BIO_read(bio, scratch.pointer, _SCRATCH)
+        if got <= 0:
+            if not lib.BIO_should_retry(bio):
+                connection._handle_bio_errors(bio, got)
+            break
+        chunks.append(scratch.buffer[:got])
+        if got < _SCRATCH:
+            break
+    if len(chunks) == 1:
+        return chunks[0]
+    return b"".join(chunks)
 
 
 def _reason(error: SSL.Error) -> str:

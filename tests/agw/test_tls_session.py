@@ -1,0 +1,77 @@
+"""TLSSession on memory BIOs, peer to peer in one process: the direct cffi data path and
+the public-method fallback behave the same (large writes, close_notify, mismatch)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import imsalg.agw.tls as tls
+from imsalg.agw.certs import mint_certificate
+from imsalg.agw.tls import TLSCredentials, TLSFailure, TLSProfile, TLSSession, TLSVersion
+
+
+@pytest.fixture(params=["direct", "public"])
+def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "direct":
+        if not tls._DIRECT:
+            pytest.skip("pyOpenSSL internals not available")
+    else:
+        monkeypatch.setattr(tls, "_DIRECT", False)
+    return str(request.param)
+
+
+def pair(version: TLSVersion, *, wrong: bool = False) -> tuple[TLSSession, TLSSession]:
+    context = tls.build_context(TLSProfile(min_version=version, max_version=version))
+    server_id = TLSCredentials.of(mint_certificate("server"))
+    client_id = TLSCredentials.of(mint_certificate("client"))
+    pinned = TLSCredentials.of(mint_certificate("other")) if wrong else client_id
+    server = TLSSession(context, server_id, [pinned.fingerprint()], server=True)
+    client = TLSSession(context, client_id, [server_id.fingerprint()], server=False)
+    return server, client
+
+
+def handshake(server: TLSSession, client: TLSSession) -> None:
+    client.start()
+    wire = client.data_to_send()
+    for _ in range(5):
+        server.receive(wire)
+        wire = server.data_to_send()
+        if wire:
+            client.receive(wire)
+        wire = client.data_to_send()
+        if server.established and client.established:
+            return
+    raise AssertionError("no handshake")
+
+
+@pytest.mark.parametrize("version", list(TLSVersion))
+def test_data_both_ways_and_close_notify(path: str, version: TLSVersion) -> None:
+    server, client = pair(version)
+    handshake(server, client)
+    big = os.urandom(3 * 1024 * 1024 + 17)  # more than one scratch buffer at once
+    wire = client.send(memoryview(bytearray(big)))
+    received = b"".join(server.receive(wire[i : i + 70000]) for i in range(0, len(wire), 70000))
+    assert received == big
+    # The server's deferred TLS 1.3 tickets ride with its first write.
+    assert client.receive(server.send(b"pong")) == b"pong"
+    assert client.receive(server.send(b"")) == b""
+    # Data, then close_notify, in one read: the data comes out and the close is seen.
+    last = client.send(b"bye") + client.close()
+    assert server.receive(last) == b"bye"
+    assert server.peer_closed
+    server.release()
+    client.release()
+
+
+def test_fingerprint_mismatch_aborts_with_an_alert(path: str) -> None:
+    server, client = pair(TLSVersion.TLS1_3, wrong=True)
+    client.start()
+    server.receive(client.data_to_send())
+    client.receive(server.data_to_send())
+    with pytest.raises(TLSFailure) as failure:
+        server.receive(client.data_to_send())
+    assert failure.value.cause == "fingerprint-mismatch"
+    assert server.flush()  # the alert
+    assert not server.established
