@@ -549,7 +549,7 @@ class AGW:
         context.terminations[ident] = termination
         relay.attach(termination)
         self._counters.terminations_reserved += 1
-        termination.log.info(
+        termination.info(
             "reserved %s %s:%d (%s, setup %s)",
             local.transport.value,
             realm.address,

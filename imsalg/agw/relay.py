@@ -41,7 +41,6 @@ what it cannot send at once), data held while a direction is closed.
 from __future__ import annotations
 
 import asyncio
-import enum
 import errno
 import logging
 import socket
@@ -93,12 +92,16 @@ _ROLE_OF_SETUP: Final = {
 }
 
 
-class _Pause(enum.IntFlag):
-    """Why a leg is not being read (reading resumes when no reason is left)."""
+class _Pause:
+    """Why a leg is not being read (bits; reading resumes when no reason is left).
 
-    HELD = 1  # data waits for the other leg / the direction to open
-    BACKPRESSURE = 2  # the other leg's transport buffer is above its high-water mark
-    CONFIG = 4  # waiting for the IMS-ALG (role, fingerprints, establish_tls)
+    Plain ints: IntFlag arithmetic builds enum members through ``Enum.__call__``, about
+    a microsecond per operation, several times per connection.
+    """
+
+    HELD: Final = 1  # data waits for the other leg / the direction to open
+    BACKPRESSURE: Final = 2  # the other leg's transport buffer is above its high-water mark
+    CONFIG: Final = 4  # waiting for the IMS-ALG (role, fingerprints, establish_tls)
 
 
 @attrs.define
@@ -261,6 +264,12 @@ class Termination:
         no memory)."""
         return TerminationLog(logger, {"context": self.context, "termination": self.ident})
 
+    def info(self, msg: str, *args: object) -> None:
+        """Log at INFO with context and id; nothing is built while INFO is off (these
+        calls run several times per connection)."""
+        if logger.isEnabledFor(logging.INFO):
+            self.log.info(msg, *args)
+
     @property
     def tls(self) -> bool:
         """The AGW terminates TLS on this termination."""
@@ -351,7 +360,7 @@ class Termination:
         leg = self.leg
         if leg is not None and leg.accepted and not leg.ready and role in (Role.CLIENT, Role.NONE):
             # Accepted while pending (actpass), then settled otherwise: not our connection.
-            self.log.info("closing connection accepted while pending: role is now %s", role.value)
+            self.info("closing connection accepted while pending: role is now %s", role.value)
             self.env.counters.connections_rejected += 1
             leg.close()
             self.leg = leg = None
@@ -362,7 +371,7 @@ class Termination:
             and not self.realm.admits_peer(leg.peer_host, self.remote.address)
         ):
             # Accepted before the peer's address was known; it is someone else's.
-            self.log.info("closing connection from %s: not the negotiated peer", leg.peer_host)
+            self.info("closing connection from %s: not the negotiated peer", leg.peer_host)
             self.env.counters.connections_rejected += 1
             leg.close()
             self.leg = leg = None
@@ -424,7 +433,7 @@ class Termination:
                 or not self.realm.admits(host)
                 or not self.realm.admits_peer(host, self.remote.address)
             ):
-                self.log.info("refused connection from %s:%s", host, peer[1])
+                self.info("refused connection from %s:%s", host, peer[1])
                 self.env.counters.connections_rejected += 1
                 conn.close()
                 continue
@@ -436,9 +445,26 @@ class Termination:
             self.env.counters.connections_accepted += 1
             conn.setblocking(False)
             leg = self.leg = Leg(self, accepted=True)
-            self._spawn(self._adopt(conn, leg))
+            self._attach(conn, leg)
             self.relay.on_accepted(self)
             return
+
+    def _attach(self, conn: socket.socket, leg: Leg) -> None:
+        """Make the transport of the connected *conn* with *leg* as its protocol.
+
+        asyncio's own loops have ``_make_socket_transport``: called directly it spares
+        the task, coroutine and waiter future of ``connect_accepted_socket`` (tens of
+        µs per connection); the transport is the same. Other loops take the public way.
+        """
+        make = getattr(self.env.loop, "_make_socket_transport", None)
+        if make is None:
+            self._spawn(self._adopt(conn, leg))
+            return
+        try:
+            make(conn, leg)
+        except OSError:
+            conn.close()
+            leg.lost_before_transport()
 
     async def _adopt(self, conn: socket.socket, leg: Leg) -> None:
         try:
@@ -475,7 +501,7 @@ class Termination:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setblocking(False)
-        self.log.info("connecting to %s:%d", host, port)
+        self.info("connecting to %s:%d", host, port)
         try:
             sock.bind((self.address, 0))
             await asyncio.wait_for(
@@ -500,7 +526,7 @@ class Termination:
             return
         self.env.counters.connections_opened += 1
         leg = self.leg = Leg(self, accepted=False)
-        await self._adopt(sock, leg)
+        self._attach(sock, leg)
 
     def _connect_failed(self, cause: str, detail: str) -> None:
         self._connecting = False
@@ -553,7 +579,7 @@ class Termination:
             await asyncio.wait(waits, timeout=self.env.config.close_timeout * 2)
         self.credentials = None
         self.env.counters.terminations_released += 1
-        self.log.info("released: %s", self.stats)
+        self.info("released: %s", self.stats)
 
 
 def _bind(address: str, port: int, *, reuse: bool) -> socket.socket:
@@ -604,7 +630,7 @@ class Leg(asyncio.BufferedProtocol):
         self.closed: asyncio.Future[None] = env.loop.create_future()
         self._held = b""  # application bytes waiting for the other leg
         self._wire = b""  # TLS bytes waiting for role / fingerprints / establish_tls
-        self._pauses = _Pause(0)
+        self._pauses = 0  # _Pause bits
         self._closing = False
         self._peer_gone = False  # TCP FIN received
         self._timer: asyncio.TimerHandle | None = None
@@ -623,7 +649,7 @@ class Leg(asyncio.BufferedProtocol):
         peer = transport.get_extra_info("peername")
         if peer:
             self.peer_host = str(peer[0])
-        self.term.log.info(
+        self.term.info(
             "%s connection %s %s",
             "TLS" if self.term.tls else "TCP",
             "from" if self.accepted else "to",
@@ -660,7 +686,7 @@ class Leg(asyncio.BufferedProtocol):
             if data:
                 self._deliver(data)
             if tls.peer_closed:
-                self.term.log.info("close_notify received")
+                self.term.info("close_notify received")
                 self.term.relay.release("tls-closed", notify=self.term)
             return
         if self.term.tls:
@@ -681,7 +707,7 @@ class Leg(asyncio.BufferedProtocol):
             self._pause(_Pause.HELD)
 
     def eof_received(self) -> bool:
-        self.term.log.info("peer closed the connection")
+        self.term.info("peer closed the connection")
         self._peer_gone = True
         self._lost("peer-closed")
         return False
@@ -691,7 +717,7 @@ class Leg(asyncio.BufferedProtocol):
             self._timer.cancel()
             self._timer = None
         if not self._closing:
-            self.term.log.info("connection lost: %s", exc or "closed")
+            self.term.info("connection lost: %s", exc or "closed")
             self._lost("peer-reset" if exc is not None else "peer-closed")
         self._closing = True
         if self.tls is not None:
@@ -730,7 +756,7 @@ class Leg(asyncio.BufferedProtocol):
         tls = self.tls = TLSSession(
             self.env.tls_context, credentials, term.remote.fingerprints, server=self.accepted
         )
-        term.log.info("TLS %s handshake", "server" if self.accepted else "client")
+        term.info("TLS %s handshake", "server" if self.accepted else "client")
         wire, self._wire = self._wire, b""
         try:
             if not self.accepted:
@@ -753,8 +779,8 @@ class Leg(asyncio.BufferedProtocol):
             self._timer = None
         self.ready = True
         self.env.counters.handshakes_ok += 1
-        if tls is not None:
-            self.term.log.info(
+        if tls is not None and logger.isEnabledFor(logging.INFO):
+            self.term.info(
                 "TLS established (%s, %s), peer fingerprint verified", tls.version, tls.cipher
             )
         self.term.relay.update()
@@ -816,13 +842,13 @@ class Leg(asyncio.BufferedProtocol):
                 return
         self._resume(_Pause.HELD)
 
-    def _pause(self, reason: _Pause) -> None:
+    def _pause(self, reason: int) -> None:
         before = self._pauses
         self._pauses |= reason
         if not before and self.transport is not None and not self._closing:
             self.transport.pause_reading()
 
-    def _resume(self, reason: _Pause) -> None:
+    def _resume(self, reason: int) -> None:
         if not self._pauses & reason:
             return
         self._pauses &= ~reason
@@ -848,7 +874,10 @@ class Leg(asyncio.BufferedProtocol):
             # RFC 8446 §6.1: answer or announce closure; not to a peer that has gone.
             transport.write(tls.close())
         transport.close()
-        self._timer = self.env.loop.call_later(self.env.config.close_timeout, self._abort)
+        if transport.get_write_buffer_size():
+            # Abort if the flush takes too long. With nothing buffered the transport is
+            # gone on the next loop turn: no timer to make and cancel.
+            self._timer = self.env.loop.call_later(self.env.config.close_timeout, self._abort)
 
     def _abort(self) -> None:
         self._timer = None
@@ -1010,7 +1039,7 @@ class StreamRelay:
             note = TLSSetupFailed(context=self.context, termination=notify.ident, cause=cause)
         elif local.notify_bearer_released:
             note = BearerReleased(context=self.context, termination=notify.ident, cause=cause)
-        notify.log.info("bearer released (%s)%s", cause, "" if note else ", not reported")
+        notify.info("bearer released (%s)%s", cause, "" if note else ", not reported")
         if note is not None:
             self.env.counters.notifications += 1
             self.env.notify(note)
