@@ -46,8 +46,12 @@ def handshake(server: TLSSession, client: TLSSession) -> None:
     raise AssertionError("no handshake")
 
 
+@pytest.mark.parametrize("piece", [1000, tls._PIECE])
 @pytest.mark.parametrize("version", list(TLSVersion))
-def test_data_both_ways_and_close_notify(path: str, version: TLSVersion) -> None:
+def test_data_both_ways_and_close_notify(
+    path: str, version: TLSVersion, piece: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tls, "_PIECE", piece)  # BIO_write/SSL_write pieces, any size
     server, client = pair(version)
     handshake(server, client)
     big = os.urandom(3 * 1024 * 1024 + 17)  # more than one scratch buffer at once
