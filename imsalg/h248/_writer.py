@@ -126,6 +126,9 @@ _TOPOLOGY: Final = vocabulary.spelling(vocabulary.TOPOLOGY_DIRECTIONS)
 _AUDIT_ITEMS: Final = vocabulary.spelling(vocabulary.AUDIT_ITEMS)
 _BARE_REPLY_ITEMS: Final = frozenset(vocabulary.BARE_AUDIT_ITEMS.values())
 _METHODS: Final = vocabulary.spelling(vocabulary.SERVICE_CHANGE_METHODS)
+# Enum members bound once (each Enum.X access runs Python code on 3.11, see _bound).
+_SINGLE: Final = m.ValueForm.SINGLE
+_EQUAL: Final = m.Relation.EQUAL
 
 
 def encode_message(message: m.Message, *, compact: bool) -> str:
@@ -222,7 +225,12 @@ def _mid_text(mid: m.MId | int) -> str:
 
 
 class _Writer:
-    """One output style: which spelling of the tokens, and how much white space."""
+    """One output style: which spelling of the tokens, and how much white space.
+
+    The layout strings of the style are set here once, so that no method asks which style
+    it writes: ``block_open`` is ``" {\\n"`` pretty and ``"{"`` compact, and so on (the
+    compact indent is always empty).
+    """
 
     def __init__(self, *, compact: bool) -> None:
         self.compact = compact
@@ -230,6 +238,23 @@ class _Writer:
         self.eq = "=" if compact else " = "
         self.sep = "," if compact else ", "
         self.step = "" if compact else "  "
+        # head{a,b} / head {\n<items, one a line>\n<indent>}
+        self.block_open = "{" if compact else " {\n"
+        self.block_sep = "," if compact else ",\n"
+        self.block_end = "" if compact else "\n"
+        # head{a,b} / head { a, b }
+        self.inline_open = "{" if compact else " { "
+        self.inline_close = "}" if compact else " }"
+        self.brace_open = "{" if compact else "{ "
+        self.empty = "{}" if compact else " {}"
+        self.octets_open = "{\n" if compact else " {\n"
+        self.newline = "" if compact else "\n"
+        # Token spellings the hottest paths write, each with its "=".
+        self.transaction_eq = self.tok[T_TRANSACTION] + self.eq
+        self.reply_eq = self.tok[T_REPLY] + self.eq
+        self.context_eq = self.tok[T_CONTEXT] + self.eq
+        self.stream_eq = self.tok[T_STREAM] + self.eq
+        self.events_eq = self.tok[T_EVENTS] + self.eq
 
     # -- layout helpers -------------------------------------------------------------------
 
@@ -240,47 +265,42 @@ class _Writer:
     def inline(self, head: str, items: Sequence[str]) -> str:
         """``head { a, b }`` on one line (``head{a,b}`` compact)."""
         if not items:
-            return head + "{}" if self.compact else head + " {}"
-        if self.compact:
-            return head + "{" + ",".join(items) + "}"
-        return head + " { " + ", ".join(items) + " }"
+            return head + self.empty
+        return f"{head}{self.inline_open}{self.sep.join(items)}{self.inline_close}"
 
     def braces(self, items: Sequence[str]) -> str:
         """``{ a, b }`` (``{a,b}`` compact), for a brace list right after ``=``."""
-        if self.compact:
-            return "{" + ",".join(items) + "}"
-        return "{ " + ", ".join(items) + " }"
+        return f"{self.brace_open}{self.sep.join(items)}{self.inline_close}"
 
     def block(self, head: str, items: Sequence[str], indent: str) -> str:
-        """``head {`` one item per line ``}`` (the items already indented one step)."""
-        if self.compact:
-            return head + "{" + ",".join(items) + "}"
+        """``head {`` one item per line ``}`` (the items already indented one step).
+
+        The hottest callers write the same f-string themselves when *items* cannot be empty.
+        """
         if not items:
-            return head + " {}"
-        return head + " {\n" + ",\n".join(items) + "\n" + indent + "}"
+            return head + self.empty
+        return f"{head}{self.block_open}{self.block_sep.join(items)}{self.block_end}{indent}}}"
 
     # -- message --------------------------------------------------------------------------
 
     def message(self, message: m.Message) -> str:
-        t = self.tok
         version = _uint(message.version, 99, "version")
-        parts = []
+        head = ""
         if message.authentication is not None:
-            parts.append(self.authentication(message.authentication))
-            parts.append(" " if self.compact else "\n")
-        parts.append(f"{t[T_MEGACO]}/{version} {_mid_text(message.mid)}\n")
+            head = self.authentication(message.authentication) + (" " if self.compact else "\n")
+        head = f"{head}{self.tok[T_MEGACO]}/{version} {_mid_text(message.mid)}\n"
         if message.error is not None:
             if message.transactions:
                 raise H248Error("a message carries an error descriptor or transactions, not both")
-            parts.append(self.error(message.error))
-        elif not message.transactions:
+            return head + self.error(message.error) + self.newline
+        transactions = message.transactions
+        if not transactions:
             raise H248Error("a message needs an error descriptor or at least one transaction")
-        else:
-            joiner = "" if self.compact else "\n"
-            parts.append(joiner.join([self.transaction(tr) for tr in message.transactions]))
-        if not self.compact:
-            parts.append("\n")
-        return "".join(parts)
+        if len(transactions) == 1:
+            return head + self.transaction(transactions[0]) + self.newline
+        return (
+            head + self.newline.join([self.transaction(tr) for tr in transactions]) + self.newline
+        )
 
     def authentication(self, auth: m.AuthenticationHeader) -> str:
         _uint(auth.spi, _UINT32, "security parameter index")
@@ -299,13 +319,15 @@ class _Writer:
             if not transaction.actions:
                 raise H248Error("a transaction request needs at least one action")
             tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
-            head = f"{t[T_TRANSACTION]}{self.eq}{tid}"
-            return self.block(
-                head, [self.action_request(a, inner) for a in transaction.actions], ""
+            items = []
+            for action in transaction.actions:
+                items.append(self.action_request(action, inner))
+            return (
+                f"{self.transaction_eq}{tid}{self.block_open}{self.block_sep.join(items)}"
+                f"{self.block_end}}}"
             )
         if isinstance(transaction, m.TransactionReply):
             tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
-            head = f"{t[T_REPLY]}{self.eq}{tid}"
             items = []
             if transaction.imm_ack_required:
                 items.append(inner + t[T_IMM_ACK_REQUIRED])
@@ -316,8 +338,12 @@ class _Writer:
             elif not transaction.actions:
                 raise H248Error("a transaction reply needs an error or at least one action")
             else:
-                items.extend([self.action_reply(a, inner) for a in transaction.actions])
-            return self.block(head, items, "")
+                for reply in transaction.actions:
+                    items.append(self.action_reply(reply, inner))
+            return (
+                f"{self.reply_eq}{tid}{self.block_open}{self.block_sep.join(items)}"
+                f"{self.block_end}}}"
+            )
         if isinstance(transaction, m.TransactionPending):
             tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
             head = f"{t[T_PENDING]}{self.eq}{tid}"
@@ -339,6 +365,8 @@ class _Writer:
     # -- actions --------------------------------------------------------------------------
 
     def context_id(self, context_id: m.ContextID) -> str:
+        if type(context_id) is int and 0 <= context_id <= _UINT32:
+            return str(context_id)
         if isinstance(context_id, str):
             if context_id not in ("$", "*", "-"):
                 raise H248Error(f"context ID {context_id!r} is not a number, '$', '*' or '-'")
@@ -377,18 +405,20 @@ class _Writer:
         return items
 
     def action_request(self, action: m.ActionRequest, indent: str) -> str:
-        t = self.tok
         inner = indent + self.step
         items: list[str] = []
         if action.context is not None:
             items.extend([inner + item for item in self.context_properties(action.context)])
         if action.context_audit is not None:
             items.append(inner + self.context_audit(action.context_audit))
-        items.extend([self.command(c, inner) for c in action.commands])
+        for command in action.commands:
+            items.append(self.command(command, inner))
         if not items:
             raise H248Error("an action request needs context properties or commands")
-        head = f"{indent}{t[T_CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
-        return self.block(head, items, indent)
+        return (
+            f"{indent}{self.context_eq}{self.context_id(action.context_id)}{self.block_open}"
+            f"{self.block_sep.join(items)}{self.block_end}{indent}}}"
+        )
 
     def context_audit(self, audit: m.ContextAudit) -> str:
         t = self.tok
@@ -408,47 +438,64 @@ class _Writer:
         return self.inline(t[T_CONTEXT_AUDIT], items)
 
     def action_reply(self, action: m.ActionReply, indent: str) -> str:
-        t = self.tok
         inner = indent + self.step
         items: list[str] = []
         if action.context is not None:
             items.extend([inner + item for item in self.context_properties(action.context)])
-        items.extend([self.command_reply(r, inner) for r in action.replies])
+        for reply in action.replies:
+            items.append(self.command_reply(reply, inner))
         if action.error is not None:
             items.append(inner + self.error(action.error))
-        head = f"{indent}{t[T_CONTEXT]}{self.eq}{self.context_id(action.context_id)}"
+        head = f"{indent}{self.context_eq}{self.context_id(action.context_id)}"
         if not items:
             return head
-        return self.block(head, items, indent)
+        return f"{head}{self.block_open}{self.block_sep.join(items)}{self.block_end}{indent}}}"
 
     # -- commands -------------------------------------------------------------------------
 
-    def terminations(self, ids: tuple[str, ...], *, body: bool) -> str:
-        if not ids:
-            raise H248Error("a command needs at least one termination ID")
-        for tid in ids:
-            _name(tid, "termination ID")
+    def terminations(self, ids: tuple[str, ...], body: bool) -> str:
         if len(ids) == 1:
             tid = ids[0]
+            if type(tid) is not str or not is_safe_run(tid):
+                _name(tid, "termination ID")  # raises
             if body and tid.lower() in _OCTET_KEYWORDS:
                 raise H248Error(
                     f"termination ID {tid!r} followed by '{{' would be read as a "
                     f"{'Local' if tid[0] in 'lL' else 'Remote'} descriptor"
                 )
             return tid
+        if not ids:
+            raise H248Error("a command needs at least one termination ID")
+        for tid in ids:
+            _name(tid, "termination ID")
         return "[" + self.sep.join(ids) + "]"
 
     def command(self, command: m.Command, indent: str) -> str:
-        t = self.tok
         inner = indent + self.step
-        word = t[command.token]
+        word = self.tok[command.token]
         if command.wildcard_reply:
             word = "W-" + word
         if command.optional:
             word = "O-" + word
         items: list[str] = []
         if isinstance(command, m.AmmRequest):
-            items = self.amm_parameters(command, inner)
+            # ammParameters, in the order of the model's fields
+            if command.media is not None:
+                items.append(self.media(command.media, inner))
+            if command.events is not None:
+                items.append(inner + self.events(command.events))
+            if command.signals is not None:
+                items.append(inner + self.signals(command.signals))
+            if command.event_buffer is not None:
+                items.append(inner + self.event_buffer(command.event_buffer))
+            if command.digit_map is not None:
+                items.append(inner + self.digit_map(command.digit_map, required=True))
+            if command.audit is not None:
+                items.append(inner + self.audit(command.audit))
+            if command.statistics is not None:
+                items.append(inner + self.statistics(command.statistics))
+            if command.mux is not None:
+                items.append(inner + self.mux(command.mux))
         elif isinstance(command, (m.Subtract, m.AuditRequest)):
             if command.audit is not None:
                 items.append(inner + self.audit(command.audit))
@@ -460,33 +507,12 @@ class _Writer:
             items.append(inner + self.service_change_parms(command.parms))
         else:
             raise H248Error(f"{command!r} is not a command")
-        head = f"{indent}{word}{self.eq}{self.terminations(command.terminations, body=bool(items))}"
+        head = f"{indent}{word}{self.eq}{self.terminations(command.terminations, bool(items))}"
         if not items:
             return head
-        return self.block(head, items, indent)
-
-    def amm_parameters(self, command: m.AmmRequest, inner: str) -> list[str]:
-        items: list[str] = []
-        if command.media is not None:
-            items.append(self.media(command.media, inner))
-        if command.events is not None:
-            items.append(inner + self.events(command.events))
-        if command.signals is not None:
-            items.append(inner + self.signals(command.signals))
-        if command.event_buffer is not None:
-            items.append(inner + self.event_buffer(command.event_buffer))
-        if command.digit_map is not None:
-            items.append(inner + self.digit_map(command.digit_map, required=True))
-        if command.audit is not None:
-            items.append(inner + self.audit(command.audit))
-        if command.statistics is not None:
-            items.append(inner + self.statistics(command.statistics))
-        if command.mux is not None:
-            items.append(inner + self.mux(command.mux))
-        return items
+        return f"{head}{self.block_open}{self.block_sep.join(items)}{self.block_end}{indent}}}"
 
     def command_reply(self, reply: m.CommandReply, indent: str) -> str:
-        t = self.tok
         inner = indent + self.step
         items: list[str] = []
         if isinstance(reply, (m.AmmsReply, m.AuditReply)):
@@ -504,11 +530,11 @@ class _Writer:
                 items.append(inner + self.service_change_result(reply.result))
         else:
             raise H248Error(f"{reply!r} is not a command reply")
-        ids = self.terminations(reply.terminations, body=bool(items))
-        head = f"{indent}{t[reply.token]}{self.eq}{ids}"
+        ids = self.terminations(reply.terminations, bool(items))
+        head = f"{indent}{self.tok[reply.token]}{self.eq}{ids}"
         if not items:
             return head
-        return self.block(head, items, indent)
+        return f"{head}{self.block_open}{self.block_sep.join(items)}{self.block_end}{indent}}}"
 
     def termination_audit(self, audit: m.TerminationAudit, inner: str) -> list[str]:
         t = self.tok
@@ -554,16 +580,21 @@ class _Writer:
     def property(self, prop: m.PropertyParm, name: str | None = None) -> str:
         """propertyParm = pkgdName parmValue (also package parameters, with *name* checked)."""
         if name is None:
-            name = _pkgd_name(prop.name, "property")
+            name = prop.name
+            if type(name) is not str or not is_safe_run(name) or "/" not in name:
+                _pkgd_name(name, "property")  # raises
         values = prop.values
         form = prop.form
         relation = prop.relation
-        if form is m.ValueForm.SINGLE:
+        if form is _SINGLE:
             if len(values) != 1:
                 raise H248Error(f"property {name!r} needs exactly one value")
-            op = self.eq if relation is m.Relation.EQUAL else relation.value
-            return f"{name}{op}{_value(values[0])}"
-        if relation is not m.Relation.EQUAL:
+            op = self.eq if relation is _EQUAL else relation.value
+            value = values[0]
+            if type(value) is not str or not is_safe_run(value):
+                value = _quoted(value, "value")
+            return f"{name}{op}{value}"
+        if relation is not _EQUAL:
             raise H248Error(f"property {name!r}: a {form.value} value needs the relation '='")
         if form is m.ValueForm.RANGE:
             if len(values) != 2:
@@ -591,12 +622,18 @@ class _Writer:
             if stream.stream_id is None:
                 items.extend(self.stream_parms(stream, inner))
             else:
-                head = f"{inner}{self.tok[T_STREAM]}{self.eq}"
-                head += _uint(stream.stream_id, _UINT16, "stream ID")
-                items.append(self.block(head, self.stream_parms(stream, inner + self.step), inner))
+                stream_id = _uint(stream.stream_id, _UINT16, "stream ID")
+                parms = self.stream_parms(stream, inner + self.step)
+                items.append(
+                    f"{inner}{self.stream_eq}{stream_id}{self.block_open}"
+                    f"{self.block_sep.join(parms)}{self.block_end}{inner}}}"
+                )
         if not items:
             raise H248Error("an empty Media descriptor has no text form")
-        return self.block(indent + self.tok[T_MEDIA], items, indent)
+        return (
+            f"{indent}{self.tok[T_MEDIA]}{self.block_open}{self.block_sep.join(items)}"
+            f"{self.block_end}{indent}}}"
+        )
 
     def stream_parms(self, stream: m.StreamDescriptor, inner: str) -> list[str]:
         t = self.tok
@@ -615,25 +652,26 @@ class _Writer:
 
     def octets(self, head: str, sdp: str) -> str:
         if not sdp:
-            return head + "{}" if self.compact else head + " {}"
-        body = _sdp(sdp, head)
+            return head + self.empty
         # The SDP goes on its own lines and the closing brace right after its last line
         # break: an indented brace would leave a line of blanks inside the octet string,
         # which strict readers (Wireshark) report as an invalid SDP line.
-        if self.compact:
-            return f"{head}{{\n{body}}}"
-        return f"{head} {{\n{body}}}"
+        return f"{head}{self.octets_open}{_sdp(sdp, head)}}}"
 
     def termination_state(self, state: m.TerminationState) -> str:
         t = self.tok
-        items = [self.property(p) for p in state.properties]
+        items = []
+        for prop in state.properties:
+            items.append(self.property(prop))
         if state.service_state is not None:
             items.append(f"{t[T_SERVICE_STATES]}{self.eq}{t[_SERVICE_STATES[state.service_state]]}")
         if state.buffer is not None:
             items.append(f"{t[T_BUFFER]}{self.eq}{t[_BUFFER_CONTROLS[state.buffer]]}")
         if not items:
             raise H248Error("an empty TerminationState has no text form")
-        return self.inline(t[T_TERMINATION_STATE], items)
+        return (
+            f"{t[T_TERMINATION_STATE]}{self.inline_open}{self.sep.join(items)}{self.inline_close}"
+        )
 
     def local_control(self, control: m.LocalControl) -> str:
         t = self.tok
@@ -644,10 +682,11 @@ class _Writer:
             items.append(f"{t[T_RESERVED_VALUE]}{self.eq}{self.on_off(control.reserve_value)}")
         if control.reserve_group is not None:
             items.append(f"{t[T_RESERVED_GROUP]}{self.eq}{self.on_off(control.reserve_group)}")
-        items.extend([self.property(p) for p in control.properties])
+        for prop in control.properties:
+            items.append(self.property(prop))
         if not items:
             raise H248Error("an empty LocalControl has no text form")
-        return self.inline(t[T_LOCAL_CONTROL], items)
+        return f"{t[T_LOCAL_CONTROL]}{self.inline_open}{self.sep.join(items)}{self.inline_close}"
 
     def statistics(self, statistics: tuple[m.StatisticsParameter, ...]) -> str:
         t = self.tok
@@ -673,19 +712,29 @@ class _Writer:
             return t[T_EVENTS]
         if not events.events:
             raise H248Error("an Events descriptor with a request ID needs at least one event")
-        head = f"{t[T_EVENTS]}{self.eq}{self.request_id(events.request_id)}"
-        return self.inline(head, [self.requested_event(e, second=second) for e in events.events])
+        request_id = self.request_id(events.request_id)
+        items = []
+        for event in events.events:
+            items.append(self.requested_event(event, second))
+        return (
+            f"{self.events_eq}{request_id}{self.inline_open}{self.sep.join(items)}"
+            f"{self.inline_close}"
+        )
 
     def request_id(self, request_id: m.RequestID) -> str:
+        if type(request_id) is int and 0 <= request_id <= _UINT32:
+            return str(request_id)
         if isinstance(request_id, str):
             if request_id != "*":
                 raise H248Error(f"request ID {request_id!r} is not a number or '*'")
             return request_id
         return _uint(request_id, _UINT32, "request ID")
 
-    def requested_event(self, event: m.RequestedEvent, *, second: bool) -> str:
+    def requested_event(self, event: m.RequestedEvent, second: bool) -> str:
         t = self.tok
-        name = _pkgd_name(event.name, "event")
+        name = event.name
+        if type(name) is not str or not is_safe_run(name) or "/" not in name:
+            _pkgd_name(name, "event")  # raises
         items: list[str] = []
         if event.keep_active:
             items.append(t[T_KEEP_ACTIVE])
@@ -699,12 +748,11 @@ class _Writer:
             items.append(t[_NOTIFY_BEHAVIOURS[event.notify_behaviour]])
         if event.reset_events:
             items.append(t[T_RESET_EVENTS_DESCRIPTOR])
-        items.extend(
-            [self.parameter(p, _EVENT_RESERVED, "event parameter") for p in event.parameters]
-        )
+        for parameter in event.parameters:
+            items.append(self.parameter(parameter, _EVENT_RESERVED, "event parameter"))
         if not items:
             return name
-        return self.inline(name, items)
+        return f"{name}{self.inline_open}{self.sep.join(items)}{self.inline_close}"
 
     def embed(self, embed: m.EmbedDescriptor, *, second: bool) -> str:
         items: list[str] = []
