@@ -98,6 +98,8 @@ def _refuse(code: int, reason: str) -> GatewayError:
 class _Context:
     """An H.248 context: its terminations (in order) and one relay per stream."""
 
+    __slots__ = ("generations", "ident", "relays", "terminations")
+
     def __init__(self, ident: str) -> None:
         self.ident = ident
         self.terminations: dict[str, Termination] = {}
@@ -271,6 +273,7 @@ class AGW:
             self._notify,
             self._counters,
             self._heartbeat,
+            tls_spare=build_context(self.config.tls),
         )
         self._pool.fill()
         logger.info(

@@ -48,7 +48,7 @@ from collections.abc import Callable, MutableMapping
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
-from OpenSSL import SSL, crypto
+from OpenSSL import SSL
 
 from imsalg.agw.config import AGWConfig, RealmConfig
 from imsalg.agw.msrp import Buffer, FrameCounter, MSRPPathRewriter, PathMapping
@@ -148,7 +148,16 @@ class RelayEnvironment:
     """What terminations and legs share: loop, configuration, TLS context, sinks, and
     the read buffer of every leg (one loop reads into it, one callback at a time)."""
 
-    __slots__ = ("config", "counters", "heartbeat", "loop", "notify", "read_buffer", "tls_context")
+    __slots__ = (
+        "config",
+        "counters",
+        "heartbeat",
+        "loop",
+        "notify",
+        "read_buffer",
+        "tls_context",
+        "tls_spare",
+    )
 
     def __init__(
         self,
@@ -158,10 +167,13 @@ class RelayEnvironment:
         notify: Callable[[GatewayNotification], None],
         counters: AGWCounters,
         heartbeat: Callable[[str, str], None],
+        tls_spare: SSL.Context | None = None,
     ) -> None:
         self.loop = loop
         self.config = config
         self.tls_context = tls_context
+        #: Where established sessions move to drop their certificate (TLSSession).
+        self.tls_spare = tls_spare
         self.notify = notify
         self.counters = counters
         self.heartbeat = heartbeat
@@ -249,7 +261,7 @@ class Termination:
         self.released = False
         self._sock: socket.socket | None = sock
         self._listening = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] | None = None  # made by the first task
         self._connecting = False
         self._heartbeat: asyncio.TimerHandle | None = None
         self._establish: asyncio.TimerHandle | None = None
@@ -300,7 +312,17 @@ class Termination:
         """The stream certificate (public part) as PEM, on a TLS termination."""
         if self.credentials is None:
             return None
-        return crypto.dump_certificate(crypto.FILETYPE_PEM, self.credentials.certificate)
+        return self.credentials.pem()
+
+    def bearer_up(self) -> None:
+        """The connection is ready (TCP, and TLS verified where it applies): no
+        establishment timer any more, and no certificate in OpenSSL form until another
+        handshake would need it."""
+        if self._establish is not None:
+            self._establish.cancel()
+            self._establish = None
+        if self.credentials is not None:
+            self.credentials.release()
 
     # -- configuration ----------------------------------------------------------------
 
@@ -538,11 +560,14 @@ class Termination:
 
     def _spawn(self, coroutine: Any) -> None:
         task: asyncio.Task[None] = self.env.loop.create_task(coroutine)
+        if self._tasks is None:
+            self._tasks = set()
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
+        if self._tasks is not None:
+            self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             self.log.debug("task ended: %r", task.exception())
 
@@ -551,7 +576,7 @@ class Termination:
     def drop_bearer(self) -> None:
         """Close the connection and stop accepting."""
         self._stop_listening(keep_port=False)
-        for task in list(self._tasks):
+        for task in list(self._tasks or ()):
             task.cancel()
         if self.leg is not None:
             self.leg.close()
@@ -572,7 +597,7 @@ class Termination:
                 self._listening = False
             self._sock.close()
             self._sock = None
-        waits: list[asyncio.Future[Any]] = list(self._tasks)
+        waits: list[asyncio.Future[Any]] = list(self._tasks or ())
         if self.leg is not None:
             waits.append(self.leg.closed)
         if waits:
@@ -742,6 +767,7 @@ class Leg(asyncio.BufferedProtocol):
             return  # actpass: hold until the IMS-ALG settles the role
         if not term.tls:
             self.ready = True
+            term.bearer_up()
             term.relay.update()
             return
         if self.tls is not None:
@@ -754,7 +780,11 @@ class Leg(asyncio.BufferedProtocol):
         if credentials is None:
             return
         tls = self.tls = TLSSession(
-            self.env.tls_context, credentials, term.remote.fingerprints, server=self.accepted
+            self.env.tls_context,
+            credentials,
+            term.remote.fingerprints,
+            server=self.accepted,
+            spare=self.env.tls_spare,
         )
         term.info("TLS %s handshake", "server" if self.accepted else "client")
         wire, self._wire = self._wire, b""
@@ -778,6 +808,7 @@ class Leg(asyncio.BufferedProtocol):
             self._timer.cancel()
             self._timer = None
         self.ready = True
+        self.term.bearer_up()
         self.env.counters.handshakes_ok += 1
         if tls is not None and logger.isEnabledFor(logging.INFO):
             self.term.info(

@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import attrs
+from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL, crypto
 
 from imsalg.agw.certs import StreamCertificate
@@ -94,7 +95,17 @@ def _bindings() -> tuple[Any, Any] | None:
         from OpenSSL._util import ffi, lib
     except ImportError:
         return None
-    needed = ("SSL_read", "SSL_write", "BIO_read", "BIO_write", "BIO_should_retry")
+    needed = (
+        "SSL_read",
+        "SSL_write",
+        "SSL_get_error",
+        "SSL_set_SSL_CTX",
+        "SSL_use_certificate",
+        "SSL_use_PrivateKey",
+        "BIO_read",
+        "BIO_write",
+        "BIO_should_retry",
+    )
     methods = ("_raise_ssl_error", "_handle_bio_errors")
     if not all(hasattr(lib, name) for name in needed) or not all(
         hasattr(SSL.Connection, name) for name in methods
@@ -212,21 +223,61 @@ def build_context(profile: TLSProfile) -> SSL.Context:
     return context
 
 
-@attrs.frozen(repr=False)
 class TLSCredentials:
-    """A stream certificate in OpenSSL form, converted once per termination."""
+    """A stream certificate and its key, made ready in OpenSSL form for handshakes.
 
-    certificate: crypto.X509
-    key: crypto.PKey
-    der: bytes
+    The OpenSSL objects cost ~7 KiB per termination: :meth:`release` drops them once
+    a handshake no longer needs them (a session in progress keeps its own references;
+    see ``spare`` in :class:`TLSSession`), and the next use makes them again from the
+    DER kept here. The key stays in memory only and never appears in a repr.
+    """
+
+    __slots__ = ("_key_der", "_openssl", "der")
+
+    def __init__(self, der: bytes, key_der: bytes) -> None:
+        self.der = der
+        self._key_der = key_der  # PKCS#8 DER
+        self._openssl: tuple[crypto.X509, crypto.PKey] | None = None
 
     @classmethod
     def of(cls, stream_certificate: StreamCertificate) -> TLSCredentials:
-        """Convert a :class:`StreamCertificate` (its key stays in memory only)."""
-        return cls(
-            crypto.load_certificate(crypto.FILETYPE_ASN1, stream_certificate.der),
-            crypto.load_privatekey(crypto.FILETYPE_PEM, stream_certificate.key_pem()),
-            stream_certificate.der,
+        """Convert a :class:`StreamCertificate`, ready for a handshake."""
+        key_der = stream_certificate.key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        credentials = cls(stream_certificate.der, key_der)
+        credentials._objects()  # converted now, not during the handshake
+        return credentials
+
+    def _objects(self) -> tuple[crypto.X509, crypto.PKey]:
+        objects = self._openssl
+        if objects is None:
+            objects = self._openssl = (
+                crypto.load_certificate(crypto.FILETYPE_ASN1, self.der),
+                crypto.load_privatekey(crypto.FILETYPE_ASN1, self._key_der),
+            )
+        return objects
+
+    @property
+    def certificate(self) -> crypto.X509:
+        """The certificate in pyOpenSSL form."""
+        return self._objects()[0]
+
+    @property
+    def key(self) -> crypto.PKey:
+        """The private key in pyOpenSSL form."""
+        return self._objects()[1]
+
+    def release(self) -> None:
+        """Drop the OpenSSL objects (made again if another handshake needs them)."""
+        self._openssl = None
+
+    def pem(self) -> bytes:
+        """The certificate (public part) as PEM."""
+        return crypto.dump_certificate(
+            crypto.FILETYPE_PEM, crypto.load_certificate(crypto.FILETYPE_ASN1, self.der)
         )
 
     def fingerprint(self, hash_name: str = "sha-256") -> Fingerprint:
@@ -250,6 +301,12 @@ class TLSSession:
     ``peer-alert``, ``handshake-failed``); the alert OpenSSL chose is then waiting in
     :meth:`flush`. After a TLS 1.3 server handshake the session tickets wait for the
     next :meth:`send` (or :meth:`close`) instead of costing a write of their own.
+
+    *spare*, a context built like *context* (:func:`build_context`), is where an
+    established session moves: OpenSSL then drops its references to the stream
+    certificate and key, which no later message of the session needs (renegotiation is
+    off, post-handshake authentication never requested). With the credentials'
+    :meth:`~TLSCredentials.release` that frees ~7 KiB per idle session.
     """
 
     __slots__ = (
@@ -258,6 +315,7 @@ class TLSSession:
         "_deferred",
         "_fingerprints",
         "_heard",
+        "_spare",
         "established",
         "peer_closed",
         "server",
@@ -270,6 +328,7 @@ class TLSSession:
         fingerprints: Sequence[Fingerprint],
         *,
         server: bool,
+        spare: SSL.Context | None = None,
     ) -> None:
         connection = SSL.Connection(context, None)
         _use_credentials(connection, credentials)
@@ -283,6 +342,7 @@ class TLSSession:
         self._check = _Check.NOT_RUN
         self._heard = False  # application data received from the peer
         self._deferred = False  # post-handshake output waits for the next write
+        self._spare = spare
         self.server = server
         self.established = False
         self.peer_closed = False
@@ -319,6 +379,12 @@ class TLSSession:
             # No verify callback on the leaf: never relay for an unchecked peer.
             raise TLSFailure("no-certificate", "peer certificate was not checked")
         self.established = True
+        spare = self._spare
+        if spare is not None and _DIRECT:
+            self._spare = None
+            lib = _BINDINGS[1]  # type: ignore[index]
+            # The SSL's certificate slots become a copy of the spare context's (empty).
+            lib.SSL_set_SSL_CTX(self._connection._ssl, spare._context)
         # RFC 8446 §4.6.1: a TLS 1.3 server may send NewSessionTicket at any time after
         # the handshake (ours are useless: no resumption). They ride with the next
         # write instead of costing a send of their own.

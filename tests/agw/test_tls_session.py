@@ -23,12 +23,16 @@ def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 
 def pair(version: TLSVersion, *, wrong: bool = False) -> tuple[TLSSession, TLSSession]:
-    context = tls.build_context(TLSProfile(min_version=version, max_version=version))
+    profile = TLSProfile(min_version=version, max_version=version)
+    context, spare = tls.build_context(profile), tls.build_context(profile)
     server_id = TLSCredentials.of(mint_certificate("server"))
     client_id = TLSCredentials.of(mint_certificate("client"))
     pinned = TLSCredentials.of(mint_certificate("other")) if wrong else client_id
-    server = TLSSession(context, server_id, [pinned.fingerprint()], server=True)
-    client = TLSSession(context, client_id, [server_id.fingerprint()], server=False)
+    server = TLSSession(context, server_id, [pinned.fingerprint()], server=True, spare=spare)
+    client = TLSSession(context, client_id, [server_id.fingerprint()], server=False, spare=spare)
+    # Established sessions no longer need the credentials in OpenSSL form.
+    server_id.release()
+    client_id.release()
     return server, client
 
 
@@ -79,3 +83,15 @@ def test_fingerprint_mismatch_aborts_with_an_alert(path: str) -> None:
     assert failure.value.cause == "fingerprint-mismatch"
     assert server.flush()  # the alert
     assert not server.established
+
+
+def test_released_credentials_are_made_again_for_the_next_handshake() -> None:
+    credentials = TLSCredentials.of(mint_certificate("again"))
+    first = credentials.certificate
+    credentials.release()
+    assert credentials.certificate is not first  # made again from the DER
+    assert credentials.pem().startswith(b"-----BEGIN CERTIFICATE-----\n")
+    assert "PRIVATE" not in repr(credentials)
+    for _ in range(2):
+        server, client = pair(TLSVersion.TLS1_3)
+        handshake(server, client)
