@@ -882,15 +882,19 @@ def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
 def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
     """commandRequest with the optional ``O-`` and ``W-`` prefixes (Annex B.2
     commandRequestList = ["O-"] ["W-"] commandRequest ...)."""
-    word = tokens[index].lower()
+    token = tokens[index]
+    kw = _KIND[token]
     optional = wildcard = False
-    if word.startswith("o-"):
-        optional = True
-        word = word[2:]
-    if word.startswith("w-"):
-        wildcard = True
-        word = word[2:]
-    kw = _KW(word)
+    if kw is None and token[1:2] == "-":
+        # No keyword holds a "-": a prefixed command word is none, and only such a word.
+        word = token.lower()
+        if word.startswith("o-"):
+            optional = True
+            word = word[2:]
+        if word.startswith("w-"):
+            wildcard = True
+            word = word[2:]
+        kw = _KW(word)
     if kw is None or kw not in _COMMANDS:
         _fail(
             tokens,
@@ -1114,7 +1118,7 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
             #                    *(COMMA streamParm) RBRKT
             if tokens[index + 1] != "=":
                 _fail(tokens, index + 1, "'='")
-            stream_id = _stream_id(tokens, index + 2)
+            stream_id = _uint(tokens, index + 2, _UINT16, "a stream ID")
             if tokens[index + 3] != "{":
                 _fail(tokens, index + 3, "'{'")
             parms: list[Any] = [None, None, None, None]
@@ -1137,7 +1141,9 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
         elif kw is T_TERMINATION_STATE:
             if state is not None:
                 _twice(tokens, index)
-            state, index = _termination_state(tokens, index + 1)
+            state, index = _keyed_properties(
+                tokens, index + 1, _TERMINATION_STATE_KEYS, _TerminationState
+            )
         else:
             if bare is None:
                 bare = [None, None, None, None]
@@ -1165,7 +1171,7 @@ def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]
     if kw is T_LOCAL_CONTROL:
         if parms[0] is not None:
             _twice(tokens, index)
-        parms[0], index = _local_control(tokens, index + 1)
+        parms[0], index = _keyed_properties(tokens, index + 1, _LOCAL_CONTROL_KEYS, _LocalControl)
         return index
     if kw is T_STATISTICS:
         if parms[3] is not None:
@@ -1204,22 +1210,10 @@ def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]
     return index + 1
 
 
-def _termination_state(tokens: _Tokens, index: int) -> tuple[m.TerminationState, int]:
-    """terminationStateDescriptor = TerminationStateToken LBRKT terminationStateParm
-    *(COMMA terminationStateParm) RBRKT; terminationStateParm = propertyParm /
-    serviceStates / eventBufferControl."""
-    fields, properties, index = _keyed_properties(tokens, index, _TERMINATION_STATE_KEYS)
-    return _TerminationState(properties=properties, **fields), index
-
-
-def _local_control(tokens: _Tokens, index: int) -> tuple[m.LocalControl, int]:
-    """localControlDescriptor = LocalControlToken LBRKT localParm *(COMMA localParm) RBRKT;
-    localParm = (streamMode / propertyParm / reservedValueMode / reservedGroupMode)."""
-    fields, properties, index = _keyed_properties(tokens, index, _LOCAL_CONTROL_KEYS)
-    return _LocalControl(properties=properties, **fields), index
-
-
 _Keyed = Mapping[Token, tuple[str, Mapping[Token, Any], str]]
+# terminationStateDescriptor = TerminationStateToken LBRKT terminationStateParm
+#     *(COMMA terminationStateParm) RBRKT;
+# terminationStateParm = propertyParm / serviceStates / eventBufferControl
 _TERMINATION_STATE_KEYS: Final[_Keyed] = {
     T_SERVICE_STATES: (
         "service_state",
@@ -1228,6 +1222,8 @@ _TERMINATION_STATE_KEYS: Final[_Keyed] = {
     ),
     T_BUFFER: ("buffer", vocabulary.BUFFER_CONTROLS, "OFF or LockStep"),
 }
+# localControlDescriptor = LocalControlToken LBRKT localParm *(COMMA localParm) RBRKT;
+# localParm = (streamMode / propertyParm / reservedValueMode / reservedGroupMode)
 _LOCAL_CONTROL_KEYS: Final[_Keyed] = {
     T_MODE: ("mode", vocabulary.STREAM_MODES, "a stream mode (SendReceive, ...)"),
     T_RESERVED_VALUE: ("reserve_value", _ON_OFF, "ON or OFF"),
@@ -1236,10 +1232,11 @@ _LOCAL_CONTROL_KEYS: Final[_Keyed] = {
 
 
 def _keyed_properties(
-    tokens: _Tokens, index: int, keys: _Keyed
-) -> tuple[dict[str, Any], tuple[m.PropertyParm, ...], int]:
+    tokens: _Tokens, index: int, keys: _Keyed, build: Callable[..., _T]
+) -> tuple[_T, int]:
     """``LBRKT item *(COMMA item) RBRKT`` where an item is ``Keyword EQUAL token`` (each
-    keyword of *keys* at most once, into a field) or a propertyParm."""
+    keyword of *keys* at most once, into a field) or a propertyParm: ``build(properties=...,
+    **fields)``."""
     if tokens[index] != "{":
         _fail(tokens, index, "'{'")
     index += 1
@@ -1259,10 +1256,24 @@ def _keyed_properties(
             fields[field] = value
             index += 3
         else:
-            prop, index = _property(tokens, index)
-            properties.append(prop)
+            name = tokens[index]
+            value = tokens[index + 2]
+            if (
+                tokens[index + 1] == "="
+                and value[:1] in SAFE_CHARS
+                and "{" not in value
+                and name[:1] in SAFE_CHARS
+                and "/" in name
+                and "{" not in name
+            ):
+                # The usual case: pkg/name = value (what _property returns for it).
+                properties.append(_PropertyParm(name=name, values=(value,)))
+                index += 3
+            else:
+                prop, index = _property(tokens, index)
+                properties.append(prop)
         if tokens[index] != ",":
-            return fields, tuple(properties), _closed(tokens, index)
+            return build(properties=tuple(properties), **fields), _closed(tokens, index)
         index += 1
 
 
@@ -1292,29 +1303,35 @@ def _statistics_parameter(tokens: _Tokens, index: int) -> tuple[m.StatisticsPara
 def _events(tokens: _Tokens, index: int) -> tuple[m.EventsDescriptor, int]:
     """eventsDescriptor = EventsToken [EQUAL RequestID LBRKT requestedEvent
     *(COMMA requestedEvent) RBRKT]."""
-    return _events_with(tokens, index, _requested_event)
+    return _events_with(tokens, index, False)
 
 
-def _events_with(
-    tokens: _Tokens, index: int, item: Callable[[_Tokens, int], tuple[m.RequestedEvent, int]]
-) -> tuple[m.EventsDescriptor, int]:
+def _events_with(tokens: _Tokens, index: int, second: bool) -> tuple[m.EventsDescriptor, int]:
+    """An events descriptor after its keyword; *second*: embedded in a requested event."""
     if tokens[index] != "=":
         return _EventsDescriptor(), index
     request_id = _request_id(tokens, index + 1)
-    events, index = _list(tokens, index + 2, item)
-    return _EventsDescriptor(request_id=request_id, events=tuple(events)), index
-
-
-def _requested_event(tokens: _Tokens, index: int) -> tuple[m.RequestedEvent, int]:
-    return _event_with_parameters(tokens, index, second=False)
-
-
-def _second_requested_event(tokens: _Tokens, index: int) -> tuple[m.RequestedEvent, int]:
-    return _event_with_parameters(tokens, index, second=True)
+    if tokens[index + 2] != "{":
+        _fail(tokens, index + 2, "'{'")
+    index += 3
+    events: list[m.RequestedEvent] = []
+    while True:
+        name = tokens[index]
+        if tokens[index + 1] != "{" and name[:1] in SAFE_CHARS and "/" in name and "{" not in name:
+            # The usual case: an event name without parameters.
+            events.append(_RequestedEvent(name=name))
+            index += 1
+        else:
+            event, index = _event_with_parameters(tokens, index, second)
+            events.append(event)
+        if tokens[index] != ",":
+            break
+        index += 1
+    return _EventsDescriptor(request_id=request_id, events=tuple(events)), _closed(tokens, index)
 
 
 def _event_with_parameters(
-    tokens: _Tokens, index: int, *, second: bool
+    tokens: _Tokens, index: int, second: bool
 ) -> tuple[m.RequestedEvent, int]:
     """requestedEvent = pkgdName [LBRKT eventParameter *(COMMA eventParameter) RBRKT]."""
     name = _pkgd_name(tokens, index, "an event name (pkg/name)")
@@ -1387,9 +1404,9 @@ def _embed(tokens: _Tokens, index: int, *, second: bool) -> tuple[m.EmbedDescrip
         if tokens[index] == "," and not second:
             if _KIND[tokens[index + 1]] is not T_EVENTS:
                 _fail(tokens, index + 1, "Events")
-            events, index = _events_with(tokens, index + 2, _second_requested_event)
+            events, index = _events_with(tokens, index + 2, True)
     elif kw is T_EVENTS and not second:
-        events, index = _events_with(tokens, index + 1, _second_requested_event)
+        events, index = _events_with(tokens, index + 1, True)
     else:
         _fail(tokens, index, "Signals" if second else "Signals or Events")
     return _EmbedDescriptor(signals=signals, events=events), _expect(tokens, index, "}")
