@@ -222,6 +222,7 @@ class Termination:
         "side",
         "stats",
         "stream",
+        "tls",
         "triggered",
     )
 
@@ -251,6 +252,8 @@ class Termination:
         self.remote = remote
         self.realm = realm
         self.address = realm.address
+        #: The AGW terminates TLS on this termination (the transport never changes).
+        self.tls = local.transport.tls
         self.port = port
         self.credentials = credentials
         self.own_uri = own_uri
@@ -281,11 +284,6 @@ class Termination:
         calls run several times per connection)."""
         if logger.isEnabledFor(logging.INFO):
             self.log.info(msg, *args)
-
-    @property
-    def tls(self) -> bool:
-        """The AGW terminates TLS on this termination."""
-        return self.local.transport.tls
 
     @property
     def tcp_role(self) -> Role:

@@ -1,7 +1,8 @@
 """TLS for the access leg: pyOpenSSL on a memory BIO, peer pinned by SDP fingerprint.
 
-This module owns the TLS profile (versions and cipher suites, CR-9), the one shared
-OpenSSL context built from it, and :class:`TLSSession`, a socket-less TLS endpoint
+This module owns the TLS profile (versions and cipher suites, CR-9), the shared
+OpenSSL context built from it (an AGW builds a second one as the spare below), and
+:class:`TLSSession`, a socket-less TLS endpoint
 the relay drives with bytes (aiortc ``rtcdtlstransport.py`` style). Why pyOpenSSL:
 stdlib ``ssl`` as a server either never asks for the client certificate or rejects a
 self-signed one (PITFALLS §3.4); only a verify callback can pin it by fingerprint.
@@ -30,15 +31,20 @@ Large transient allocations were the main cost: glibc returned the heap top to t
 kernel after each 256 KiB round and took page faults to get it back. Wire bytes go into
 the memory BIO, and plaintext through SSL_write, in pieces (``_PIECE``): a memory BIO
 never shrinks, so one large write would stay allocated for the life of the session.
+The verify callback is a raw cffi callback on the same bindings (the leaf's digest
+from ``X509_digest``), not pyOpenSSL's wrapper, which builds an X509 object for each of
+its two calls per handshake. An established session moves to a spare certless context
+so that OpenSSL lets go of the stream certificate and key (~7 KiB per idle session).
 Where those internals are missing (a future pyOpenSSL), the public methods are used.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import attrs
@@ -47,7 +53,7 @@ from OpenSSL import SSL, crypto
 
 from imsalg.agw.certs import StreamCertificate
 from imsalg.errors import RelayError
-from imsalg.sdp.fingerprint import Fingerprint, certificate_matches, usable_fingerprints
+from imsalg.sdp.fingerprint import SUPPORTED_HASHES, Fingerprint, usable_fingerprints
 
 __all__ = [
     "DEFAULT_TLS12_CIPHERS",
@@ -105,8 +111,16 @@ def _bindings() -> tuple[Any, Any] | None:
         "BIO_read",
         "BIO_write",
         "BIO_should_retry",
+        "SSL_CTX_set_verify",
+        "SSL_get_ex_data_X509_STORE_CTX_idx",
+        "X509_STORE_CTX_get_current_cert",
+        "X509_STORE_CTX_get_error_depth",
+        "X509_STORE_CTX_get_ex_data",
+        "X509_STORE_CTX_set_error",
+        "X509_digest",
+        "EVP_get_digestbyname",
     )
-    methods = ("_raise_ssl_error", "_handle_bio_errors")
+    methods = ("_raise_ssl_error", "_handle_bio_errors", "_reverse_mapping")
     if not all(hasattr(lib, name) for name in needed) or not all(
         hasattr(SSL.Connection, name) for name in methods
     ):
@@ -195,7 +209,52 @@ def _verify_leaf(
         return False
     if depth > 0:
         return True  # only the leaf is pinned; a chain above it is neither needed nor trusted
-    return session._check_leaf(certificate)
+    der = crypto.dump_certificate(crypto.FILETYPE_ASN1, certificate)
+    return session._check_leaf(lambda name: hashlib.new(name, der).digest())
+
+
+def _verify_leaf_raw(ok: int, store: Any) -> int:
+    """:func:`_verify_leaf` as a raw OpenSSL callback (the fast path).
+
+    pyOpenSSL's wrapper builds an X509 object and looks the connection up for every
+    call (twice per handshake); here the leaf's digest comes from ``X509_digest``. Any
+    error rejects the certificate.
+    """
+    try:
+        ffi, lib = _BINDINGS  # type: ignore[misc]
+        if lib.X509_STORE_CTX_get_error_depth(store) > 0:
+            accept = True  # only the leaf is pinned; a chain above it is not trusted
+        else:
+            ssl = lib.X509_STORE_CTX_get_ex_data(store, lib.SSL_get_ex_data_X509_STORE_CTX_idx())
+            session = SSL.Connection._reverse_mapping[ssl].get_app_data()  # type: ignore[attr-defined]
+            if not isinstance(session, TLSSession):
+                return 0
+            leaf = lib.X509_STORE_CTX_get_current_cert(store)
+
+            def digest(name: str) -> bytes:
+                md = lib.EVP_get_digestbyname(name.encode("ascii"))
+                out = ffi.new("unsigned char[]", 64)
+                size = ffi.new("unsigned int *")
+                if md == ffi.NULL or lib.X509_digest(leaf, md, out, size) != 1:
+                    raise ValueError(f"no {name} digest")
+                return bytes(ffi.buffer(out, size[0]))
+
+            accept = session._check_leaf(digest)
+        if not accept:
+            return 0
+        lib.X509_STORE_CTX_set_error(store, lib.X509_V_OK)
+        return 1
+    except Exception:  # an exception must not escape into OpenSSL: reject
+        return 0
+
+
+_VERIFY_MODE: Final = SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT
+#: The raw callback, kept alive for the process (OpenSSL holds only its address).
+_VERIFY_RAW: Final = (
+    _BINDINGS[0].callback("int (*)(int, X509_STORE_CTX *)", _verify_leaf_raw)
+    if _BINDINGS is not None
+    else None
+)
 
 
 def build_context(profile: TLSProfile) -> SSL.Context:
@@ -219,7 +278,10 @@ def build_context(profile: TLSProfile) -> SSL.Context:
     # A memory BIO never blocks: one SSL_write takes a whole buffer, record by record
     # inside OpenSSL, instead of one Python round trip per 16 KiB record.
     context.clear_mode(_MODE_ENABLE_PARTIAL_WRITE)
-    context.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT, _verify_leaf)
+    if _DIRECT and _VERIFY_RAW is not None:
+        _BINDINGS[1].SSL_CTX_set_verify(context._context, _VERIFY_MODE, _VERIFY_RAW)  # type: ignore[index]
+    else:
+        context.set_verify(_VERIFY_MODE, _verify_leaf)
     return context
 
 
@@ -349,16 +411,18 @@ class TLSSession:
 
     # -- handshake --------------------------------------------------------------------
 
-    def _check_leaf(self, certificate: crypto.X509) -> bool:
+    def _check_leaf(self, digest: Callable[[str], bytes]) -> bool:
+        """Judge the leaf once; *digest* gives its digest for a hashlib name."""
         if self._check is not _Check.NOT_RUN:
             # OpenSSL asks again for the same leaf (once per error, once at the end);
             # renegotiation is off, so the first answer stands.
             return self._check is _Check.MATCH
-        if not usable_fingerprints(self._fingerprints):
+        usable = usable_fingerprints(self._fingerprints)
+        if not usable:
             self._check = _Check.UNUSABLE  # e.g. md5 only: RFC 8122 §5 forbids it
             return False
-        der = crypto.dump_certificate(crypto.FILETYPE_ASN1, certificate)
-        if certificate_matches(self._fingerprints, der):
+        # RFC 8122 §5: accept the leaf if any usable fingerprint is its digest.
+        if any(digest(SUPPORTED_HASHES[fp.hash_name]) == fp.digest for fp in usable):
             self._check = _Check.MATCH
             return True
         self._check = _Check.MISMATCH
@@ -494,13 +558,15 @@ class _Wire:
     """Wire bytes going into OpenSSL's memory BIO one piece at a time, so that the BIO,
     which never gives back memory it once grew to, stays small."""
 
-    __slots__ = ("connection", "data", "pos", "size")
+    __slots__ = ("connection", "data", "pointer", "pos", "size")
 
     def __init__(self, connection: SSL.Connection, data: bytes | bytearray | memoryview) -> None:
         self.connection = connection
         self.data = data
         self.pos = 0
         self.size = len(data)
+        # One cffi view of the whole buffer for all pieces (released with this object).
+        self.pointer = _BINDINGS[0].from_buffer(data) if _DIRECT and self.size else None  # type: ignore[index]
 
     def feed(self) -> bool:
         """Hand the next piece to OpenSSL; ``False`` when there was none left."""
@@ -509,13 +575,11 @@ class _Wire:
             return False
         end = self.pos = min(size, pos + _PIECE)
         connection = self.connection
-        if not _DIRECT:
+        if self.pointer is None:
             connection.bio_write(bytes(self.data[pos:end]))
             return True
-        ffi, lib = _BINDINGS  # type: ignore[misc]
         bio = connection._into_ssl
-        with ffi.from_buffer(self.data) as pointer:
-            written = lib.BIO_write(bio, pointer + pos, end - pos)
+        written = _BINDINGS[1].BIO_write(bio, self.pointer + pos, end - pos)  # type: ignore[index]
         if written <= 0:
             connection._handle_bio_errors(bio, written)
         return True
@@ -555,11 +619,15 @@ def _read_plaintext(connection: SSL.Connection, wire: _Wire) -> tuple[bytes, boo
             if filled == _SCRATCH:
                 chunks.append(buffer[:filled])
                 filled = 0
-        elif lib.SSL_get_error(ssl, got) != want_read or not wire.feed():
+            continue
+        error = lib.SSL_get_error(ssl, got)
+        if error != want_read or not wire.feed():
             break
     if filled:
         chunks.append(buffer[:filled])
     plaintext = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if error == want_read:
+        return plaintext, False  # all that could be read was read
     try:
         connection._raise_ssl_error(ssl, got)
     except SSL.WantReadError:

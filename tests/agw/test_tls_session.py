@@ -3,6 +3,7 @@ the public-method fallback behave the same (large writes, close_notify, mismatch
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 import imsalg.agw.tls as tls
 from imsalg.agw.certs import mint_certificate
 from imsalg.agw.tls import TLSCredentials, TLSFailure, TLSProfile, TLSSession, TLSVersion
+from imsalg.sdp.fingerprint import Fingerprint
+
+CLIENT = mint_certificate("client")
 
 
 @pytest.fixture(params=["direct", "public"])
@@ -22,13 +26,16 @@ def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     return str(request.param)
 
 
-def pair(version: TLSVersion, *, wrong: bool = False) -> tuple[TLSSession, TLSSession]:
+def pair(
+    version: TLSVersion, *, wrong: bool = False, pins: list[Fingerprint] | None = None
+) -> tuple[TLSSession, TLSSession]:
     profile = TLSProfile(min_version=version, max_version=version)
     context, spare = tls.build_context(profile), tls.build_context(profile)
     server_id = TLSCredentials.of(mint_certificate("server"))
-    client_id = TLSCredentials.of(mint_certificate("client"))
+    client_id = TLSCredentials.of(CLIENT)
     pinned = TLSCredentials.of(mint_certificate("other")) if wrong else client_id
-    server = TLSSession(context, server_id, [pinned.fingerprint()], server=True, spare=spare)
+    fingerprints = pins if pins is not None else [pinned.fingerprint()]
+    server = TLSSession(context, server_id, fingerprints, server=True, spare=spare)
     client = TLSSession(context, client_id, [server_id.fingerprint()], server=False, spare=spare)
     # Established sessions no longer need the credentials in OpenSSL form.
     server_id.release()
@@ -95,3 +102,41 @@ def test_released_credentials_are_made_again_for_the_next_handshake() -> None:
     for _ in range(2):
         server, client = pair(TLSVersion.TLS1_3)
         handshake(server, client)
+
+
+@pytest.mark.parametrize(
+    ("pins", "verdict"),
+    [
+        ([CLIENT.fingerprint("sha-1")], None),
+        ([CLIENT.fingerprint("sha-384")], None),
+        ([CLIENT.fingerprint("sha-512")], None),
+        # Any usable one matching is enough; an md5 one is ignored (RFC 8122 §5).
+        (
+            [
+                Fingerprint("md5", hashlib.md5(CLIENT.der).digest()),
+                Fingerprint("sha-256", bytes(32)),
+                CLIENT.fingerprint("sha-224"),
+            ],
+            None,
+        ),
+        ([Fingerprint("md5", hashlib.md5(CLIENT.der).digest())], "no-usable-fingerprint"),
+        (
+            [Fingerprint("sha-256", bytes(32)), Fingerprint("sha-1", bytes(20))],
+            "fingerprint-mismatch",
+        ),
+    ],
+)
+def test_the_leaf_is_pinned_by_any_usable_hash(
+    path: str, pins: list[Fingerprint], verdict: str | None
+) -> None:
+    server, client = pair(TLSVersion.TLS1_3, pins=pins)
+    if verdict is None:
+        handshake(server, client)
+        return
+    client.start()
+    server.receive(client.data_to_send())
+    client.receive(server.data_to_send())
+    with pytest.raises(TLSFailure) as failure:
+        server.receive(client.data_to_send())
+    assert failure.value.cause == verdict
+    assert not server.established
