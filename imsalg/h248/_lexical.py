@@ -20,6 +20,7 @@ __all__ = [
     "TIMESTAMP_RE",
     "TOKEN_RE",
     "escape_octets",
+    "is_domain_name",
     "is_ip_address",
     "is_safe_run",
     "line_column",
@@ -74,6 +75,8 @@ OCTET_HEAD_RE: Final = re.compile(r"(?i:(l(?:ocal)?|r(?:emote)?))" + _LWSP + r"\
 # TimeStamp = Date "T" Time ; Date = 8(DIGIT) ; Time = 8(DIGIT)
 TIMESTAMP_RE: Final = re.compile(r"[0-9]{8}[Tt][0-9]{8}\Z")
 
+# domainName = "<" (ALPHA / DIGIT) *63(ALPHA / DIGIT / "-" / ".") ">" (inside the brackets)
+_DOMAIN_NAME_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,63}\Z")
 _ESCAPED_BRACE: Final = re.compile(r"\\\}")
 _LINE_BREAK: Final = re.compile(r"\r\n?|\n")
 
@@ -86,6 +89,12 @@ def is_ip_address(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@functools.lru_cache(maxsize=1024)
+def is_domain_name(text: str) -> bool:
+    """Whether *text* is the name of a domainName mId (cached: mIds repeat on every message)."""
+    return _DOMAIN_NAME_RE.match(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)

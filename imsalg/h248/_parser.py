@@ -21,6 +21,7 @@ lists, Modem) are refused with an error that says so.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NoReturn, TypeVar
@@ -106,6 +107,7 @@ from imsalg.h248._lexical import (
     SAFE_CHARS,
     TIMESTAMP_RE,
     TOKEN_RE,
+    is_domain_name,
     is_ip_address,
     line_column,
     unescape_octets,
@@ -147,8 +149,6 @@ _UINT16: Final = 0xFFFF
 _PADDING: Final = ("", "", "")
 # MegacopToken SLASH Version; Version = 1*2(DIGIT)
 _VERSION_RE: Final = re.compile(r"(?i:megaco|!)/([0-9]{1,2})\Z")
-# domainName = "<" (ALPHA / DIGIT) *63(ALPHA / DIGIT / "-" / ".") ">"
-_DOMAIN_NAME_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,63}\Z")
 _HEX_RE: Final = re.compile(r"[0-9A-Fa-f]+\Z")
 _OCTET_INITIALS: Final = frozenset("lLrR")
 _LOCAL_INITIALS: Final = frozenset("lL")
@@ -494,10 +494,9 @@ def _message(tokens: _Tokens, index: int) -> tuple[m.Message, int]:
     authentication = None
     if _KIND[tokens[0]] is T_AUTHENTICATION:
         authentication, index = _authentication(tokens, 1)
-    match = _VERSION_RE.match(tokens[index])
-    if match is None:
+    version = _version(tokens[index])
+    if version is None:
         _fail(tokens, index, "'MEGACO/<version>' or '!/<version>'")
-    version = int(match[1])
     mid, index = _mid(tokens, index + 1)
     if _KIND[tokens[index]] is T_ERROR:
         # messageBody = errorDescriptor / transactionList
@@ -515,6 +514,13 @@ def _message(tokens: _Tokens, index: int) -> tuple[m.Message, int]:
         transactions=tuple(transactions),
         authentication=authentication,
     ), index
+
+
+@functools.lru_cache(maxsize=64)
+def _version(token: str) -> int | None:
+    """The version of a ``MEGACO/3`` or ``!/3`` token (cached: it is the same every time)."""
+    match = _VERSION_RE.match(token)
+    return None if match is None else int(match[1])
 
 
 def _authentication(tokens: _Tokens, index: int) -> tuple[m.AuthenticationHeader, int]:
@@ -558,7 +564,7 @@ def _mid(tokens: _Tokens, index: int) -> tuple[m.MId, int]:
         return _DomainAddress(address=address, port=port), index
     if token == "<":
         name = tokens[index + 1]
-        if _DOMAIN_NAME_RE.match(name) is None:
+        if not is_domain_name(name):
             _fail(tokens, index + 1, "a domain name")
         index = _expect(tokens, index + 2, ">")
         port, index = _port(tokens, index)
@@ -1124,7 +1130,7 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
             parms: list[Any] = [None, None, None, None]
             index += 4
             while True:
-                index = _stream_parm(tokens, index, _KIND[tokens[index]], parms)
+                index = _stream_parm(tokens, index, parms)
                 if tokens[index] != ",":
                     break
                 index += 1
@@ -1147,7 +1153,7 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
         else:
             if bare is None:
                 bare = [None, None, None, None]
-            index = _stream_parm(tokens, index, kw, bare)
+            index = _stream_parm(tokens, index, bare)
         if tokens[index] != ",":
             break
         index += 1
@@ -1164,10 +1170,33 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
     return _MediaDescriptor(termination_state=state, streams=tuple(streams)), index
 
 
-def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]) -> int:
+def _stream_parm(tokens: _Tokens, index: int, parms: list[Any]) -> int:
     """streamParm = (localDescriptor / remoteDescriptor / localControlDescriptor /
     statisticsDescriptor), stored in *parms* (LocalControl, Local, Remote, Statistics),
-    each at most once. *kw* is the keyword at *index*, if any."""
+    each at most once."""
+    token = tokens[index]
+    brace = token.find("{")
+    if brace > 0 and token[0] in _OCTET_INITIALS:
+        # Only the scanner's Local/Remote tokens start with L or R and hold a brace.
+        if token.find(";", 0, brace) >= 0:
+            # A comment between the keyword and the brace: it may hold a brace itself.
+            brace = _OCTET_HEAD_RE.match(token).end() - 1  # type: ignore[union-attr]
+        # The scanner takes "\}" as an escape, so the token is closed exactly when it ends
+        # in a brace that is not part of one.
+        if not token.endswith("}") or (token.endswith("\\}") and not token.endswith("}}")):
+            raise _Fail(
+                index,
+                f"{_OCTET_HEAD_RE.match(token)[1]} descriptor not closed by '}}' "  # type: ignore[index]
+                "(or it contains a NUL)",
+                len(token),
+            )
+        # localDescriptor = LocalToken LBRKT octetString RBRKT (the same for Remote)
+        slot = 1 if token[0] in _LOCAL_INITIALS else 2
+        if parms[slot] is not None:
+            _twice(tokens, index)
+        parms[slot] = unescape_octets(token[brace + 1 : -1])
+        return index + 1
+    kw = _KIND[token]
     if kw is T_LOCAL_CONTROL:
         if parms[0] is not None:
             _twice(tokens, index)
@@ -1178,36 +1207,13 @@ def _stream_parm(tokens: _Tokens, index: int, kw: Token | None, parms: list[Any]
             _twice(tokens, index)
         parms[3], index = _statistics(tokens, index + 1)
         return index
-    # Only the scanner's Local/Remote tokens start with L or R and hold a brace.
-    token = tokens[index]
-    brace = token.find("{")
-    if brace < 0 or token[:1] not in _OCTET_INITIALS:
-        if kw is T_LOCAL or kw is T_REMOTE:
-            _fail(tokens, index + 1, f"'{{' and the SDP of the {kw.long} descriptor")
-        _fail(
-            tokens,
-            index,
-            "a stream parameter (LocalControl, Local, Remote, Statistics), Stream or "
-            "TerminationState",
-        )
-    if token.find(";", 0, brace) >= 0:
-        # A comment between the keyword and the brace: it may hold a brace itself.
-        brace = _OCTET_HEAD_RE.match(token).end() - 1  # type: ignore[union-attr]
-    # The scanner takes "\}" as an escape, so the token is closed exactly when it ends in a
-    # brace that is not part of one.
-    if not token.endswith("}") or (token.endswith("\\}") and not token.endswith("}}")):
-        raise _Fail(
-            index,
-            f"{_OCTET_HEAD_RE.match(token)[1]} descriptor not closed by '}}' "  # type: ignore[index]
-            "(or it contains a NUL)",
-            len(token),
-        )
-    # localDescriptor = LocalToken LBRKT octetString RBRKT (the same for Remote)
-    slot = 1 if token[0] in _LOCAL_INITIALS else 2
-    if parms[slot] is not None:
-        _twice(tokens, index)
-    parms[slot] = unescape_octets(token[brace + 1 : -1])
-    return index + 1
+    if kw is T_LOCAL or kw is T_REMOTE:
+        _fail(tokens, index + 1, f"'{{' and the SDP of the {kw.long} descriptor")
+    _fail(
+        tokens,
+        index,
+        "a stream parameter (LocalControl, Local, Remote, Statistics), Stream or TerminationState",
+    )
 
 
 _Keyed = Mapping[Token, tuple[str, Mapping[Token, Any], str]]

@@ -82,7 +82,13 @@ from imsalg.h248._bound import (
     T_TRANSACTION,
     T_VERSION,
 )
-from imsalg.h248._lexical import TIMESTAMP_RE, escape_octets, is_ip_address, is_safe_run
+from imsalg.h248._lexical import (
+    TIMESTAMP_RE,
+    escape_octets,
+    is_domain_name,
+    is_ip_address,
+    is_safe_run,
+)
 from imsalg.h248.tokens import (
     EVENT_PARAMETER_TOKENS,
     KEYWORDS,
@@ -101,7 +107,6 @@ _UNQUOTABLE: Final = re.compile(r'["\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 # Names the scanner takes for the start of a Local/Remote descriptor when "{" follows.
 _OCTET_KEYWORDS: Final = frozenset({"local", "remote", "l", "r"})
 _DIGIT_MAP_VALUE: Final = re.compile(r"[A-Za-z0-9+\-&!_/'?@^`~*$\\().%|\[\]:,]+\Z")
-_DOMAIN_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,63}\Z")
 _HEX: Final = re.compile(r"[0-9A-Fa-f]+\Z")
 
 
@@ -202,7 +207,7 @@ def _mid_text(mid: m.MId | int) -> str:
         text = f"[{mid.address}]"
         port = mid.port
     elif isinstance(mid, m.DomainName):
-        if _DOMAIN_NAME.match(mid.name) is None:
+        if not is_domain_name(mid.name):
             raise H248Error(f"mId domain name {mid.name!r} is not a host name")
         text = f"<{mid.name}>"
         port = mid.port
@@ -454,6 +459,8 @@ class _Writer:
     # -- commands -------------------------------------------------------------------------
 
     def terminations(self, ids: tuple[str, ...], body: bool) -> str:
+        if not ids:
+            raise H248Error("a command needs at least one termination ID")
         if len(ids) == 1:
             tid = ids[0]
             if type(tid) is not str or not is_safe_run(tid):
@@ -464,8 +471,6 @@ class _Writer:
                     f"{'Local' if tid[0] in 'lL' else 'Remote'} descriptor"
                 )
             return tid
-        if not ids:
-            raise H248Error("a command needs at least one termination ID")
         for tid in ids:
             _name(tid, "termination ID")
         return "[" + self.sep.join(ids) + "]"
