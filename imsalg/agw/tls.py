@@ -28,9 +28,10 @@ calls ``SSL_read``/``SSL_write``/``BIO_read``/``BIO_write`` through pyOpenSSL's 
 bindings (``OpenSSL._util``; pyOpenSSL's errors are raised exactly as its public methods
 raise them), reading into a scratch buffer of the calling thread and copying out once.
 Large transient allocations were the main cost: glibc returned the heap top to the
-kernel after each 256 KiB round and took page faults to get it back. Wire bytes go into
-the memory BIO, and plaintext through SSL_write, in pieces (``_PIECE``): a memory BIO
-never shrinks, so one large write would stay allocated for the life of the session.
+kernel after each 256 KiB round and took page faults to get it back. Wire bytes are
+read in place through a read-only BIO (no copy, no input buffer that grows: see
+``_Wire``); plaintext goes through SSL_write in pieces (``_PIECE``), since the outgoing
+memory BIO never shrinks and one large write would stay allocated for good.
 The verify callback is a raw cffi callback on the same bindings (the leaf's digest
 from ``X509_digest``), not pyOpenSSL's wrapper, which builds an X509 object for each of
 its two calls per handshake. An established session moves to a spare certless context
@@ -84,10 +85,11 @@ _RECORD: Final = 16384  # RFC 8446 §5.1: maximum plaintext per record
 _OP_NO_RENEGOTIATION: Final = getattr(SSL, "OP_NO_RENEGOTIATION", 0)
 # OpenSSL ssl.h: SSL_MODE_ENABLE_PARTIAL_WRITE (pyOpenSSL sets it, exports no constant).
 _MODE_ENABLE_PARTIAL_WRITE: Final = 0x00000001
-#: Wire octets per BIO_write and plaintext octets per SSL_write. A memory BIO keeps the
-#: largest size it ever grew to: a session that once moved 1 MiB at a time would hold
-#: 2 MiB for good. With 32 KiB pieces it keeps ~126 KiB after 1 MiB each way (16 KiB:
-#: ~80 KiB, 64 KiB: ~186 KiB), for ~0.03 CPU-s/GiB more per direction than 1 MiB at once.
+#: Plaintext octets per SSL_write (and wire octets per bio_write on the public path).
+#: A memory BIO keeps the largest size it ever grew to: a session that once sent 1 MiB
+#: at a time would hold it for good. With 32 KiB pieces a session keeps ~79 KiB after
+#: 1 MiB each way (16 KiB: ~58 KiB, 64 KiB: ~101 KiB), for ~0.03 CPU-s/GiB more than
+#: 1 MiB at once.
 _PIECE: Final = 32 * 1024
 #: Scratch buffer per thread for SSL_read/BIO_read: a 1 MiB read of the relay (plus a
 #: pending record, or the records' overhead) fits at once; more is read in rounds.
@@ -111,6 +113,9 @@ def _bindings() -> tuple[Any, Any] | None:
         "BIO_read",
         "BIO_write",
         "BIO_should_retry",
+        "BIO_new_mem_buf",
+        "BIO_set_mem_eof_return",
+        "SSL_set_bio",
         "SSL_CTX_set_verify",
         "SSL_get_ex_data_X509_STORE_CTX_idx",
         "X509_STORE_CTX_get_current_cert",
@@ -555,33 +560,50 @@ def _use_credentials(connection: SSL.Connection, credentials: TLSCredentials) ->
 
 
 class _Wire:
-    """Wire bytes going into OpenSSL's memory BIO one piece at a time, so that the BIO,
-    which never gives back memory it once grew to, stays small."""
+    """Wire bytes on their way into OpenSSL.
 
-    __slots__ = ("connection", "data", "pointer", "pos", "size")
+    Fast path: the whole of *data* at once, read in place: a read-only memory BIO over
+    it replaces the connection's input BIO for this call. OpenSSL reads records
+    straight from the relay's read buffer (no copy into a BIO), and no input buffer
+    grows: the read-only BIO owns no memory. It is never read after the call: when
+    SSL_read or the handshake asks for more, all of it has been taken in (without
+    read-ahead OpenSSL keeps a partial record in its own record buffer), and after a
+    failure the session is not read again.
+
+    Public path: pieces through ``bio_write`` into the ordinary memory BIO, which never
+    shrinks, so that one large read does not stay allocated for good.
+    """
+
+    __slots__ = ("connection", "data", "pinned", "pos", "size")
 
     def __init__(self, connection: SSL.Connection, data: bytes | bytearray | memoryview) -> None:
         self.connection = connection
         self.data = data
+        self.pinned: object = None  # the cffi view OpenSSL reads through (fast path)
         self.pos = 0
         self.size = len(data)
-        # One cffi view of the whole buffer for all pieces (released with this object).
-        self.pointer = _BINDINGS[0].from_buffer(data) if _DIRECT and self.size else None  # type: ignore[index]
 
     def feed(self) -> bool:
-        """Hand the next piece to OpenSSL; ``False`` when there was none left."""
+        """Hand the next wire bytes to OpenSSL; ``False`` when there were none left."""
         pos, size = self.pos, self.size
         if pos >= size:
             return False
-        end = self.pos = min(size, pos + _PIECE)
         connection = self.connection
-        if self.pointer is None:
+        if not _DIRECT:
+            end = self.pos = min(size, pos + _PIECE)
             connection.bio_write(bytes(self.data[pos:end]))
             return True
-        bio = connection._into_ssl
-        written = _BINDINGS[1].BIO_write(bio, self.pointer + pos, end - pos)  # type: ignore[index]
-        if written <= 0:
-            connection._handle_bio_errors(bio, written)
+        self.pos = size
+        ffi, lib = _BINDINGS  # type: ignore[misc]
+        pointer = ffi.from_buffer(self.data)
+        bio = lib.BIO_new_mem_buf(pointer, size)
+        if bio == ffi.NULL:
+            raise MemoryError("BIO_new_mem_buf")
+        lib.BIO_set_mem_eof_return(bio, -1)  # drained: "want read", not end of stream
+        # The connection's write BIO stays: OpenSSL frees only the previous read BIO.
+        lib.SSL_set_bio(connection._ssl, bio, connection._from_ssl)
+        connection._into_ssl = bio  # type: ignore[attr-defined]
+        self.pinned = pointer
         return True
 
 
