@@ -1,7 +1,7 @@
 """Benchmark: the IMS-AGW relay against socat, and its handshakes and memory, in one run.
 
 Run as ``./tools/bench agw [--mib N] [--repeat R] [--handshakes N] [--sessions N]
-[--only throughput,plain,handshakes,rss] [--json FILE]``.
+[--only throughput,plain,handshakes,rss,counting] [--json FILE]``.
 
 Every figure is measured in this run, on this machine, next to its reference:
 
@@ -23,6 +23,11 @@ Every figure is measured in this run, on this machine, next to its reference:
   over TLS and one SEND/200 exchanged, then idle; RSS growth of the AGW process per
   session (after ``gc.collect()``), counted from before the reservations and from
   after them (connections only).
+
+- **frame counting** (no target, in this process) — CPU-s/GiB of counting MSRP frames
+  the way the agnostic relay does (``FrameCounter``) and with the validating parser
+  (``MSRPParser(count_only=True)``), on streams of 1 MiB, 2 KiB and 200-octet frames
+  fed in 256 KiB reads: the relay cases above use 1 MiB frames only.
 
 Targets: ≥ 0.95× socat throughput, ≤ 0.9 CPU-s/GiB (TLS), ≥ 1,800 handshakes/s/core,
 ≤ 32 KiB RSS per idle session. The machine has few cores: relay and load generator
@@ -776,6 +781,70 @@ def report_rss(rss: dict[str, float]) -> None:
     )
 
 
+# -- frame counting ----------------------------------------------------------------------
+
+
+def _frames_stream(body: int, total: int) -> bytes:
+    """SEND frames of *body* random octets, at least *total* octets in all."""
+    frames = []
+    size = number = 0
+    while size < total:
+        payload = os.urandom(body)
+        frame = (
+            (
+                f"MSRP c{number:07d} SEND\r\nTo-Path: msrp://127.0.0.1:2855/core;tcp\r\n"
+                "From-Path: msrps://127.0.0.1:2855/ue;tcp\r\nMessage-ID: count\r\n"
+                f"Byte-Range: 1-{body}/{body}\r\nContent-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + payload
+            + f"\r\n-------c{number:07d}$\r\n".encode()
+        )
+        frames.append(frame)
+        size += len(frame)
+        number += 1
+    return b"".join(frames)
+
+
+def bench_counting(size: int = 3 << 20, read: int = 256 << 10) -> dict[str, dict[str, float]]:
+    """CPU-s/GiB of FrameCounter and of the counting parser per frame size: a stream of
+    *size* octets (small enough to stay in cache, as a relay's fresh reads are) counted
+    again and again, 32 MiB in all."""
+    from imsalg.agw.msrp import FrameCounter, MSRPParser
+
+    rounds = max(1, (32 << 20) // size)
+    result: dict[str, dict[str, float]] = {}
+    for name, body in (("1 MiB", BLOCK - 300), ("2 KiB", 2048), ("200 B", 200)):
+        data = _frames_stream(body, size)
+        reads = [data[i : i + read] for i in range(0, len(data), read)]
+        figures: dict[str, float] = {}
+        for kind, make in (
+            ("counter", FrameCounter),
+            ("parser", lambda: MSRPParser(count_only=True)),
+        ):
+            start = time.process_time()
+            for _ in range(rounds):
+                counter = make()
+                for piece in reads:
+                    counter.feed(piece)
+            figures[kind] = (time.process_time() - start) / (rounds * len(data) / GIB)
+            figures[f"{kind}_frames"] = float(counter.frames)
+        if figures["counter_frames"] != figures["parser_frames"]:
+            raise RuntimeError(f"{name}: the counts differ: {figures}")
+        result[name] = figures
+    return result
+
+
+def report_counting(result: dict[str, dict[str, float]]) -> None:
+    cases = ", ".join(
+        f"{name} {figures['counter']:.2f} vs {figures['parser']:.2f}"
+        for name, figures in result.items()
+    )
+    print(
+        "\nframe counting, CPU-s/GiB, FrameCounter (agnostic relay) vs MSRPParser(count_only),"
+        f" by frame size: {cases}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["_serve"]:
@@ -786,7 +855,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="transfers per relay, best kept")
     parser.add_argument("--handshakes", type=int, default=3000)
     parser.add_argument("--sessions", type=int, default=1000)
-    parser.add_argument("--only", default="throughput,plain,handshakes,rss")
+    parser.add_argument("--only", default="throughput,plain,handshakes,rss,counting")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument(
         "--profile", type=Path, help="write a cProfile dump per AGW process here (measured phases)"
@@ -840,6 +909,9 @@ def main(argv: list[str] | None = None) -> int:
         if "rss" in wanted:
             figures["rss"] = bench_rss(files, options.sessions)
             report_rss(figures["rss"])
+        if "counting" in wanted:
+            figures["counting"] = bench_counting()
+            report_counting(figures["counting"])
     if options.json is not None:
         options.json.write_text(json.dumps(figures, indent=2, sort_keys=True))
     return 0
