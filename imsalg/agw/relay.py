@@ -27,15 +27,18 @@ Rules kept here (TR 29.828 CR 5.1.1.2.4, SPEC.md §13.1 items 21-27):
   framing (:class:`~imsalg.agw.msrp.FrameCounter`: no parsing, never refuses);
   application-aware mode rewrites To-Path/From-Path (TS 23.334 §5.19.5) and a
   malformed frame releases the stream without being forwarded.
-
-Speed: a leg is an :class:`asyncio.BufferedProtocol` reading into one buffer of the
-environment (the AGW's loop), so a read allocates nothing; what crosses is handed on
-before the next read (TLS encrypts it straight from there) and only bytes that must
-outlive the callback are copied out: a write to a plain leg (the transport may keep
-what it cannot send at once), data held while a direction is closed.
 - CR-13: when TLS or TCP goes away on one leg, both legs of the stream are closed and
   the IMS-ALG is told once, on the termination where it happened:
   :class:`TLSSetupFailed` for a failed handshake, :class:`BearerReleased` otherwise.
+
+Speed and memory: a leg is an :class:`asyncio.BufferedProtocol` reading 1 MiB at a
+time into one buffer of the environment (the AGW's loop), so a read allocates nothing;
+what crosses is handed on before the next read (TLS reads and encrypts it in place)
+and only bytes that must outlive the callback are copied out: a write to a plain leg
+(the transport may keep what it cannot send at once), data held while a direction is
+closed. A connected socket becomes a transport without a task of its own
+(``Termination._attach``). Once a bearer is up its termination drops the stream
+certificate in OpenSSL form and its establishment timer (``Termination.bearer_up``).
 """
 
 from __future__ import annotations
