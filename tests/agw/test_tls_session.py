@@ -140,3 +140,29 @@ def test_the_leaf_is_pinned_by_any_usable_hash(
         server.receive(client.data_to_send())
     assert failure.value.cause == verdict
     assert not server.established
+
+
+@pytest.mark.parametrize("version", list(TLSVersion))
+def test_wire_bytes_in_any_pieces(path: str, version: TLSVersion) -> None:
+    # Flights and records split anywhere, down to one octet: nothing is lost or doubled.
+    server, client = pair(version)
+    client.start()
+    flight = client.data_to_send()
+    sizes = [1, 2, 3, 5, 7, 11, 13, 17000, 1]
+    while not (server.established and client.established):
+        for index in range(0, len(flight)):
+            server.receive(flight[index : index + 1])
+        back = server.data_to_send()
+        if back:
+            client.receive(back)
+        flight = client.data_to_send()
+        if not flight and not server.established:
+            raise AssertionError("stuck")
+    data = os.urandom(200_000)
+    wire = client.send(data)
+    received, pos, turn = [], 0, 0
+    while pos < len(wire):
+        size = sizes[turn % len(sizes)]
+        received.append(server.receive(wire[pos : pos + size]))
+        pos, turn = pos + size, turn + 1
+    assert b"".join(received) == data
