@@ -108,6 +108,8 @@ def _bindings() -> tuple[Any, Any] | None:
         "SSL_write",
         "SSL_get_error",
         "SSL_set_SSL_CTX",
+        "SSL_do_handshake",
+        "SSL_version",
         "SSL_use_certificate",
         "SSL_use_PrivateKey",
         "BIO_read",
@@ -438,8 +440,19 @@ class TLSSession:
         self._handshake()
 
     def _handshake(self) -> None:
+        connection = self._connection
         try:
-            self._connection.do_handshake()
+            if _DIRECT:
+                lib = _BINDINGS[1]  # type: ignore[index]
+                ssl = connection._ssl
+                result = lib.SSL_do_handshake(ssl)
+                if result != 1:
+                    if lib.SSL_get_error(ssl, result) == lib.SSL_ERROR_WANT_READ:
+                        return
+                    connection._raise_ssl_error(ssl, result)  # raises the error
+                    return
+            else:
+                connection.do_handshake()
         except SSL.WantReadError:
             return
         except SSL.Error as error:
@@ -457,7 +470,12 @@ class TLSSession:
         # RFC 8446 §4.6.1: a TLS 1.3 server may send NewSessionTicket at any time after
         # the handshake (ours are useless: no resumption). They ride with the next
         # write instead of costing a send of their own.
-        self._deferred = self.server and self.version == "TLSv1.3"
+        if _DIRECT:
+            lib = _BINDINGS[1]  # type: ignore[index]
+            tls13 = lib.SSL_version(connection._ssl) == lib.TLS1_3_VERSION
+        else:
+            tls13 = self.version == "TLSv1.3"
+        self._deferred = self.server and tls13
 
     def _failure(self, error: SSL.Error) -> TLSFailure:
         detail = _reason(error)
