@@ -646,22 +646,22 @@ class _Writer:
         if stream.local_control is not None:
             items.append(inner + self.local_control(stream.local_control))
         if stream.local is not None:
-            items.append(inner + self.octets(t[T_LOCAL], stream.local))
+            items.append(self.octets(inner, t[T_LOCAL], stream.local))
         if stream.remote is not None:
-            items.append(inner + self.octets(t[T_REMOTE], stream.remote))
+            items.append(self.octets(inner, t[T_REMOTE], stream.remote))
         if stream.statistics is not None:
             items.append(inner + self.statistics(stream.statistics))
         if not items:
             raise H248Error("a stream descriptor needs at least one stream parameter")
         return items
 
-    def octets(self, head: str, sdp: str) -> str:
+    def octets(self, indent: str, head: str, sdp: str) -> str:
         if not sdp:
-            return head + self.empty
+            return indent + head + self.empty
         # The SDP goes on its own lines and the closing brace right after its last line
         # break: an indented brace would leave a line of blanks inside the octet string,
         # which strict readers (Wireshark) report as an invalid SDP line.
-        return f"{head}{self.octets_open}{_sdp(sdp, head)}}}"
+        return f"{indent}{head}{self.octets_open}{_sdp(sdp, head)}}}"
 
     def termination_state(self, state: m.TerminationState) -> str:
         t = self.tok
