@@ -479,7 +479,7 @@ class Termination:
         the task, coroutine and waiter future of ``connect_accepted_socket`` (tens of
         µs per connection); the transport is the same. Other loops take the public way.
         """
-        make = getattr(self.env.loop, "_make_socket_transport", None)
+        make = _transport_maker(self.env.loop)
         if make is None:
             self._spawn(self._adopt(conn, leg))
             return
@@ -606,6 +606,12 @@ class Termination:
         self.credentials = None
         self.env.counters.terminations_released += 1
         self.info("released: %s", self.stats)
+
+
+def _transport_maker(loop: asyncio.AbstractEventLoop) -> Callable[..., object] | None:
+    """The loop's own ``_make_socket_transport(sock, protocol)``, if it has one."""
+    maker: Callable[..., object] | None = getattr(loop, "_make_socket_transport", None)
+    return maker
 
 
 def _bind(address: str, port: int, *, reuse: bool) -> socket.socket:
