@@ -9,8 +9,6 @@ import pytest
 
 import imsalg.agw.relay as relay
 from imsalg.agw import AGW
-from imsalg.iq.procedures import Side
-from imsalg.sdp.attributes import Setup
 from imsalg.sdp.msrp import MSRPURI
 from tests.msrp_endpoint import MSRPEndpoint
 
@@ -18,11 +16,8 @@ from .helpers import (
     LeakCheck,
     asynctest,
     client_context,
-    local,
+    originating_call,
     release,
-    remote,
-    reserve,
-    reserved,
     run,
     write_certificate,
 )
@@ -45,25 +40,14 @@ async def a_call(tmp_path: Path) -> None:
     leaks = LeakCheck()
     ue = write_certificate(tmp_path)
     core = MSRPEndpoint(CORE_URI, UE_URI)
-    port = await core.listen()
     async with AGW() as agw:
-        result = await run(
-            agw,
-            None,
-            reserve(
-                1,
-                Side.ACCESS,
-                local(Side.ACCESS, setup=Setup.PASSIVE),
-                remote(fingerprints=(ue.fingerprint,)),
-            ),
-            reserve(1, Side.CORE, local(Side.CORE, setup=Setup.ACTIVE), remote("127.0.0.1", port)),
-        )
+        call = await originating_call(agw, (ue.fingerprint,), await core.listen())
         user = MSRPEndpoint(UE_URI, CORE_URI)
-        await user.connect("127.0.0.1", reserved(result, 0).port, tls=client_context(ue))
+        await user.connect("127.0.0.1", call.access.port, tls=client_context(ue))
         assert await user.send_message(b"either way") == [200]
         (message,) = await core.wait_messages(1)
         assert bytes(message.body) == b"either way"
-        await run(agw, result.context, release("*"))
+        await run(agw, call.context, release("*"))
         await user.close()
     await core.close()
     await leaks.check()
