@@ -7,6 +7,13 @@ out of the scanner as one token each, so SDP is never tokenised. Each grammar ru
 function ``(tokens, index) -> (value, next index)`` that knows which keywords are legal
 where (Annex B.2 note 2: "Add" is a keyword or a NAME depending on the context).
 
+Speed (the decoder runs once per message an AGW receives): values are built by the fast
+constructors of :mod:`~imsalg.h248._construct`; ``_KIND[token]`` finds a token's keyword
+without lowering it each time; the rules hot on real traffic test list separators inline,
+pass descriptor fields as explicit keywords rather than ``**fields``, and take the usual
+shape of an item (``pkg/name = value``, a bare event name, a one-item LocalControl) in one
+step before their general loop, which gives the same value or the same error.
+
 Errors raise the private :class:`_Fail` with the index of the offending token; the public
 wrapper turns it into :class:`~imsalg.errors.H248SyntaxError` with the line and column of
 that token, found by scanning the text once more (only on the error path).

@@ -11,6 +11,11 @@ The encoder is also where the model's spelling rules are enforced: a name that i
 SafeChars run, a quoted value with a ``"`` in it, an SDP text that would not read back the
 same, an identifier out of its UINT range… raise :class:`~imsalg.errors.H248Error` naming the
 item. What the encoder writes, the decoder reads back as the same model.
+
+Speed: each style's layout strings (``" {\\n"`` or ``"{"``…) and hot token spellings are set
+once per writer, blocks on the hot paths are written as single f-strings, and checks of
+plain names and numbers take a fast path whose failure falls back to the function that
+raises the precise error.
 """
 
 from __future__ import annotations
