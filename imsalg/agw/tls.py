@@ -236,17 +236,20 @@ def _verify_leaf_raw(ok: int, store: Any) -> int:
             session = SSL.Connection._reverse_mapping[ssl].get_app_data()  # type: ignore[attr-defined]
             if not isinstance(session, TLSSession):
                 return 0
-            leaf = lib.X509_STORE_CTX_get_current_cert(store)
+            if session._check is not _Check.NOT_RUN:
+                accept = session._check is _Check.MATCH  # asked again: the first answer
+            else:
+                leaf = lib.X509_STORE_CTX_get_current_cert(store)
 
-            def digest(name: str) -> bytes:
-                md = lib.EVP_get_digestbyname(name.encode("ascii"))
-                out = ffi.new("unsigned char[]", 64)
-                size = ffi.new("unsigned int *")
-                if md == ffi.NULL or lib.X509_digest(leaf, md, out, size) != 1:
-                    raise ValueError(f"no {name} digest")
-                return bytes(ffi.buffer(out, size[0]))
+                def digest(name: str) -> bytes:
+                    md = lib.EVP_get_digestbyname(name.encode("ascii"))
+                    out = ffi.new("unsigned char[]", 64)  # EVP_MAX_MD_SIZE
+                    size = ffi.new("unsigned int *")
+                    if md == ffi.NULL or lib.X509_digest(leaf, md, out, size) != 1:
+                        raise ValueError(f"no {name} digest")
+                    return bytes(ffi.buffer(out, size[0]))
 
-            accept = session._check_leaf(digest)
+                accept = session._check_leaf(digest)
         if not accept:
             return 0
         lib.X509_STORE_CTX_set_error(store, lib.X509_V_OK)
