@@ -1,38 +1,46 @@
-"""Fast constructors for the frozen model classes, for the decoder.
+"""Fast constructors for the frozen model classes, for the decoder: the generator of
+:mod:`imsalg.h248._builders`.
 
 An ``attrs.frozen`` class sets each field through ``object.__setattr__`` (its own
-``__setattr__`` refuses), after parsing keyword arguments in C: about 0.5 µs for a
-4-field value on CPython 3.11, and the decoder builds some fifteen values per message.
-:func:`constructor` returns a function with the same keyword-only signature (same
-defaults, same converters) that builds the same object about three times faster:
+``__setattr__`` refuses), after its keyword arguments went through a dict in the class
+call: about 0.5 µs for a 4-field value on CPython 3.11, and the decoder builds some fifteen
+values per message. ``_builders.X(...)`` takes the same keyword arguments as ``X(...)``
+(same defaults, same converters) and builds the same object about three times faster:
 
-- the instance is created as a private subclass that adds nothing to the layout (no slots,
-  no dict) and keeps the plain ``object`` ``__setattr__``, so each field store is the
-  interpreter's direct slot store;
+- the instance is created as a private subclass (:func:`builder_class`) that adds nothing to
+  the layout (no slots, no dict) and keeps the plain ``object`` ``__setattr__``, so each
+  field store is the interpreter's direct slot store;
 - then its ``__class__`` is set to the model class, which CPython allows because the
-  layouts are the same. The result is exactly what ``cls(...)`` returns: same type, same
+  layouts are the same. The result is exactly what ``X(...)`` returns: same type, same
   fields, equal, same hash, and frozen from then on.
 
-Only classes whose fields have no validator and no default factory are accepted (a
-``TypeError`` at import otherwise), so no check of the generated ``__init__`` is skipped.
+The core runs no generated code (``exec``), so the functions are written out once by
+:func:`source` into ``_builders.py``; a test checks that the file is what :func:`source`
+writes for the model as it is. Only classes whose fields have no validator and no default
+factory can be built this way (:func:`source` raises ``TypeError`` otherwise), so no check
+of the attrs ``__init__`` is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
-__all__ = ["constructor"]
+from imsalg.h248 import model as m
 
-_C = TypeVar("_C", bound=attrs.AttrsInstance)
+__all__ = ["builder_class", "source"]
+
+#: Defaults written as literals in ``_builders.py``; others are read from the attrs field.
+_LITERAL_DEFAULTS = (None, (), False, True)
 
 
-def constructor(cls: type[_C]) -> Callable[..., _C]:
-    """A function building *cls* from the keyword arguments of ``cls.__init__``, faster."""
-    fields = attrs.fields(cls)
-    builder = type(
+def builder_class(cls: type[attrs.AttrsInstance]) -> type[Any]:
+    """The subclass of *cls* the builders create before they set ``__class__`` to *cls*.
+
+    Typed ``Any``: its instances are written field by field, which the frozen *cls* forbids.
+    """
+    return type(
         f"_Build{cls.__name__}",
         (cls,),
         {
@@ -43,35 +51,74 @@ def constructor(cls: type[_C]) -> Callable[..., _C]:
             "__init__": object.__init__,
         },
     )
-    namespace: dict[str, Any] = {"_builder": builder, "_cls": cls}
-    parameters = []
-    lines = []
-    if hasattr(cls, "__attrs_post_init__"):
-        raise TypeError(f"{cls.__name__}: __attrs_post_init__ is not supported")
-    for field in fields:
-        if (
-            field.validator is not None
-            or isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
-            or isinstance(field.converter, attrs.Converter)
-        ):
-            raise TypeError(f"{cls.__name__}.{field.name}: validators, factories unsupported")
-        parameter = field.name
-        if field.default is not attrs.NOTHING:
-            namespace[f"_default_{field.name}"] = field.default
-            parameter += f"=_default_{field.name}"
-        parameters.append(parameter)
-        value = field.name
-        if field.converter is not None:
-            namespace[f"_convert_{field.name}"] = field.converter
-            value = f"_convert_{field.name}({field.name})"
-        lines.append(f"    self.{field.name} = {value}")
-    source = (
-        f"def build({'*, ' if parameters else ''}{', '.join(parameters)}):\n"
-        "    self = _builder()\n" + "\n".join(lines) + "\n"
-        "    self.__class__ = _cls\n"
-        "    return self\n"
-    )
-    exec(source, namespace)  # noqa: S102  (generated from the attrs fields, as attrs does)
-    build: Callable[..., _C] = namespace["build"]
-    build.__qualname__ = build.__name__ = f"build_{cls.__name__}"
-    return build
+
+
+def model_classes() -> list[type[attrs.AttrsInstance]]:
+    """The attrs classes of the model, in the order of ``model.__all__``."""
+    classes = []
+    for name in m.__all__:
+        value = getattr(m, name)
+        if isinstance(value, type) and attrs.has(value):
+            classes.append(value)
+    return classes
+
+
+def source() -> str:
+    """The text of ``_builders.py`` for the model as it is now."""
+    parts = [
+        '"""Fast constructors of the model classes (see :mod:`imsalg.h248._construct`).\n\n'
+        "Generated: do not edit. After a change of the model, rewrite it with\n\n"
+        "    from imsalg.h248._construct import source\n"
+        '    open("imsalg/h248/_builders.py", "w").write(source())\n"""\n\n'
+        "from __future__ import annotations\n\n"
+        "from typing import Any\n\n"
+        "import attrs\n\n"
+        "from imsalg.h248 import model as m\n"
+        "from imsalg.h248._construct import builder_class\n"
+    ]
+    for cls in model_classes():
+        name = cls.__name__
+        if hasattr(cls, "__attrs_post_init__"):
+            raise TypeError(f"{name}: __attrs_post_init__ is not supported")
+        constants = [f"_Build{name} = builder_class(m.{name})\n"]
+        parameters = []
+        lines = []
+        for field in attrs.fields(cls):
+            if (
+                field.validator is not None
+                or isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
+                or isinstance(field.converter, attrs.Converter)
+            ):
+                raise TypeError(f"{name}.{field.name}: validators, factories unsupported")
+            parameter = f"{field.name}: Any"
+            default = field.default
+            if default is not attrs.NOTHING:
+                if type(default) is int or any(default is v for v in _LITERAL_DEFAULTS):
+                    parameter += f" = {default!r}"
+                else:
+                    constants.append(
+                        f"_{name}_{field.name} = attrs.fields(m.{name}).{field.name}.default\n"
+                    )
+                    parameter += f" = _{name}_{field.name}"
+            parameters.append(f"    {parameter},\n")
+            value = field.name
+            if field.converter is not None:
+                constants.append(
+                    f"_convert_{name}_{field.name}: Any = "
+                    f"attrs.fields(m.{name}).{field.name}.converter\n"
+                )
+                value = f"_convert_{name}_{field.name}({field.name})"
+            lines.append(f"    self.{field.name} = {value}\n")
+        parts.append(
+            ("\n" if len(parts) == 1 else "\n\n")
+            + "".join(constants)
+            + f"\n\ndef {name}(\n    *,\n"
+            + "".join(parameters)
+            + f") -> m.{name}:\n"
+            + f"    self = _Build{name}()\n"
+            + "".join(lines)
+            + f"    self.__class__ = m.{name}\n"
+            + f"    built: m.{name} = self\n"
+            + "    return built\n"
+        )
+    return "".join(parts)

@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, NoReturn, TypeVar
 
 from imsalg.errors import H248SyntaxError
+from imsalg.h248 import _builders
 from imsalg.h248 import _vocabulary as vocabulary
 from imsalg.h248 import model as m
 from imsalg.h248._bound import (
@@ -107,7 +108,6 @@ from imsalg.h248._bound import (
     T_TRANSACTION,
     T_VERSION,
 )
-from imsalg.h248._construct import constructor
 from imsalg.h248._lexical import (
     OCTET_HEAD_RE,
     PLAIN_TOKEN_RE,
@@ -163,61 +163,61 @@ _OCTET_HEAD_RE: Final = OCTET_HEAD_RE
 
 
 # The decoder builds every value with a fast constructor (see _construct).
-_ActionReply: Final = constructor(m.ActionReply)
-_ActionRequest: Final = constructor(m.ActionRequest)
-_Add: Final = constructor(m.Add)
-_AddReply: Final = constructor(m.AddReply)
-_AuditCapabilities: Final = constructor(m.AuditCapabilities)
-_AuditCapabilitiesReply: Final = constructor(m.AuditCapabilitiesReply)
-_AuditDescriptor: Final = constructor(m.AuditDescriptor)
-_AuditValue: Final = constructor(m.AuditValue)
-_AuditValueReply: Final = constructor(m.AuditValueReply)
-_AuthenticationHeader: Final = constructor(m.AuthenticationHeader)
-_ContextAudit: Final = constructor(m.ContextAudit)
-_ContextProperties: Final = constructor(m.ContextProperties)
-_DeviceName: Final = constructor(m.DeviceName)
-_DigitMapDescriptor: Final = constructor(m.DigitMapDescriptor)
-_DomainAddress: Final = constructor(m.DomainAddress)
-_DomainName: Final = constructor(m.DomainName)
-_EmbedDescriptor: Final = constructor(m.EmbedDescriptor)
-_ErrorDescriptor: Final = constructor(m.ErrorDescriptor)
-_EventSpec: Final = constructor(m.EventSpec)
-_EventsDescriptor: Final = constructor(m.EventsDescriptor)
-_LocalControl: Final = constructor(m.LocalControl)
-_MTPAddress: Final = constructor(m.MTPAddress)
-_MediaDescriptor: Final = constructor(m.MediaDescriptor)
-_Message: Final = constructor(m.Message)
-_Modify: Final = constructor(m.Modify)
-_ModifyReply: Final = constructor(m.ModifyReply)
-_Move: Final = constructor(m.Move)
-_MoveReply: Final = constructor(m.MoveReply)
-_MuxDescriptor: Final = constructor(m.MuxDescriptor)
-_Notify: Final = constructor(m.Notify)
-_NotifyReply: Final = constructor(m.NotifyReply)
-_ObservedEvent: Final = constructor(m.ObservedEvent)
-_ObservedEventsDescriptor: Final = constructor(m.ObservedEventsDescriptor)
-_PackageItem: Final = constructor(m.PackageItem)
-_PropertyParm: Final = constructor(m.PropertyParm)
-_RequestedEvent: Final = constructor(m.RequestedEvent)
-_ServiceChange: Final = constructor(m.ServiceChange)
-_ServiceChangeParms: Final = constructor(m.ServiceChangeParms)
-_ServiceChangeReply: Final = constructor(m.ServiceChangeReply)
-_ServiceChangeResult: Final = constructor(m.ServiceChangeResult)
-_SignalList: Final = constructor(m.SignalList)
-_SignalRequest: Final = constructor(m.SignalRequest)
-_SignalsDescriptor: Final = constructor(m.SignalsDescriptor)
-_StatisticsParameter: Final = constructor(m.StatisticsParameter)
-_StreamDescriptor: Final = constructor(m.StreamDescriptor)
-_Subtract: Final = constructor(m.Subtract)
-_SubtractReply: Final = constructor(m.SubtractReply)
-_TerminationAudit: Final = constructor(m.TerminationAudit)
-_TerminationState: Final = constructor(m.TerminationState)
-_TopologyTriple: Final = constructor(m.TopologyTriple)
-_TransactionAck: Final = constructor(m.TransactionAck)
-_TransactionPending: Final = constructor(m.TransactionPending)
-_TransactionReply: Final = constructor(m.TransactionReply)
-_TransactionRequest: Final = constructor(m.TransactionRequest)
-_TransactionResponseAck: Final = constructor(m.TransactionResponseAck)
+_ActionReply: Final = _builders.ActionReply
+_ActionRequest: Final = _builders.ActionRequest
+_Add: Final = _builders.Add
+_AddReply: Final = _builders.AddReply
+_AuditCapabilities: Final = _builders.AuditCapabilities
+_AuditCapabilitiesReply: Final = _builders.AuditCapabilitiesReply
+_AuditDescriptor: Final = _builders.AuditDescriptor
+_AuditValue: Final = _builders.AuditValue
+_AuditValueReply: Final = _builders.AuditValueReply
+_AuthenticationHeader: Final = _builders.AuthenticationHeader
+_ContextAudit: Final = _builders.ContextAudit
+_ContextProperties: Final = _builders.ContextProperties
+_DeviceName: Final = _builders.DeviceName
+_DigitMapDescriptor: Final = _builders.DigitMapDescriptor
+_DomainAddress: Final = _builders.DomainAddress
+_DomainName: Final = _builders.DomainName
+_EmbedDescriptor: Final = _builders.EmbedDescriptor
+_ErrorDescriptor: Final = _builders.ErrorDescriptor
+_EventSpec: Final = _builders.EventSpec
+_EventsDescriptor: Final = _builders.EventsDescriptor
+_LocalControl: Final = _builders.LocalControl
+_MTPAddress: Final = _builders.MTPAddress
+_MediaDescriptor: Final = _builders.MediaDescriptor
+_Message: Final = _builders.Message
+_Modify: Final = _builders.Modify
+_ModifyReply: Final = _builders.ModifyReply
+_Move: Final = _builders.Move
+_MoveReply: Final = _builders.MoveReply
+_MuxDescriptor: Final = _builders.MuxDescriptor
+_Notify: Final = _builders.Notify
+_NotifyReply: Final = _builders.NotifyReply
+_ObservedEvent: Final = _builders.ObservedEvent
+_ObservedEventsDescriptor: Final = _builders.ObservedEventsDescriptor
+_PackageItem: Final = _builders.PackageItem
+_PropertyParm: Final = _builders.PropertyParm
+_RequestedEvent: Final = _builders.RequestedEvent
+_ServiceChange: Final = _builders.ServiceChange
+_ServiceChangeParms: Final = _builders.ServiceChangeParms
+_ServiceChangeReply: Final = _builders.ServiceChangeReply
+_ServiceChangeResult: Final = _builders.ServiceChangeResult
+_SignalList: Final = _builders.SignalList
+_SignalRequest: Final = _builders.SignalRequest
+_SignalsDescriptor: Final = _builders.SignalsDescriptor
+_StatisticsParameter: Final = _builders.StatisticsParameter
+_StreamDescriptor: Final = _builders.StreamDescriptor
+_Subtract: Final = _builders.Subtract
+_SubtractReply: Final = _builders.SubtractReply
+_TerminationAudit: Final = _builders.TerminationAudit
+_TerminationState: Final = _builders.TerminationState
+_TopologyTriple: Final = _builders.TopologyTriple
+_TransactionAck: Final = _builders.TransactionAck
+_TransactionPending: Final = _builders.TransactionPending
+_TransactionReply: Final = _builders.TransactionReply
+_TransactionRequest: Final = _builders.TransactionRequest
+_TransactionResponseAck: Final = _builders.TransactionResponseAck
 
 
 class _Fail(Exception):
