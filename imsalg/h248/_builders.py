@@ -16,6 +16,7 @@ from imsalg.h248 import model as m
 from imsalg.h248._construct import builder_class
 
 _BuildActionReply = builder_class(m.ActionReply)
+_ActionReply = m.ActionReply
 
 
 def ActionReply(
@@ -30,12 +31,12 @@ def ActionReply(
     self.context = context
     self.replies = replies
     self.error = error
-    self.__class__ = m.ActionReply
-    built: m.ActionReply = self
-    return built
+    self.__class__ = _ActionReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildActionRequest = builder_class(m.ActionRequest)
+_ActionRequest = m.ActionRequest
 
 
 def ActionRequest(
@@ -50,12 +51,12 @@ def ActionRequest(
     self.context = context
     self.context_audit = context_audit
     self.commands = commands
-    self.__class__ = m.ActionRequest
-    built: m.ActionRequest = self
-    return built
+    self.__class__ = _ActionRequest
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAdd = builder_class(m.Add)
+_Add = m.Add
 
 
 def Add(
@@ -84,12 +85,12 @@ def Add(
     self.audit = audit
     self.statistics = statistics
     self.mux = mux
-    self.__class__ = m.Add
-    built: m.Add = self
-    return built
+    self.__class__ = _Add
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAddReply = builder_class(m.AddReply)
+_AddReply = m.AddReply
 
 
 def AddReply(
@@ -100,12 +101,12 @@ def AddReply(
     self = _BuildAddReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.AddReply
-    built: m.AddReply = self
-    return built
+    self.__class__ = _AddReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAmmRequest = builder_class(m.AmmRequest)
+_AmmRequest = m.AmmRequest
 
 
 def AmmRequest(
@@ -134,12 +135,12 @@ def AmmRequest(
     self.audit = audit
     self.statistics = statistics
     self.mux = mux
-    self.__class__ = m.AmmRequest
-    built: m.AmmRequest = self
-    return built
+    self.__class__ = _AmmRequest
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAmmsReply = builder_class(m.AmmsReply)
+_AmmsReply = m.AmmsReply
 
 
 def AmmsReply(
@@ -150,12 +151,12 @@ def AmmsReply(
     self = _BuildAmmsReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.AmmsReply
-    built: m.AmmsReply = self
-    return built
+    self.__class__ = _AmmsReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuditCapabilities = builder_class(m.AuditCapabilities)
+_AuditCapabilities = m.AuditCapabilities
 
 
 def AuditCapabilities(
@@ -170,12 +171,12 @@ def AuditCapabilities(
     self.optional = optional
     self.wildcard_reply = wildcard_reply
     self.audit = audit
-    self.__class__ = m.AuditCapabilities
-    built: m.AuditCapabilities = self
-    return built
+    self.__class__ = _AuditCapabilities
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuditCapabilitiesReply = builder_class(m.AuditCapabilitiesReply)
+_AuditCapabilitiesReply = m.AuditCapabilitiesReply
 
 
 def AuditCapabilitiesReply(
@@ -186,12 +187,12 @@ def AuditCapabilitiesReply(
     self = _BuildAuditCapabilitiesReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.AuditCapabilitiesReply
-    built: m.AuditCapabilitiesReply = self
-    return built
+    self.__class__ = _AuditCapabilitiesReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuditDescriptor = builder_class(m.AuditDescriptor)
+_AuditDescriptor = m.AuditDescriptor
 
 
 def AuditDescriptor(
@@ -200,12 +201,12 @@ def AuditDescriptor(
 ) -> m.AuditDescriptor:
     self = _BuildAuditDescriptor()
     self.items = items
-    self.__class__ = m.AuditDescriptor
-    built: m.AuditDescriptor = self
-    return built
+    self.__class__ = _AuditDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuditReply = builder_class(m.AuditReply)
+_AuditReply = m.AuditReply
 
 
 def AuditReply(
@@ -216,12 +217,12 @@ def AuditReply(
     self = _BuildAuditReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.AuditReply
-    built: m.AuditReply = self
-    return built
+    self.__class__ = _AuditReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuditRequest = builder_class(m.AuditRequest)
+_AuditRequest = m.AuditRequest
 
 
 def AuditRequest(
@@ -236,12 +237,12 @@ def AuditRequest(
     self.optional = optional
     self.wildcard_reply = wildcard_reply
     self.audit = audit
-    self.__class__ = m.AuditRequest
-    built: m.AuditRequest = self
-    return built
+    self.__class__ = _AuditRequest
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuditValue = builder_class(m.AuditValue)
+_AuditValue = m.AuditValue
 
 
 def AuditValue(
@@ -256,12 +257,12 @@ def AuditValue(
     self.optional = optional
     self.wildcard_reply = wildcard_reply
     self.audit = audit
-    self.__class__ = m.AuditValue
-    built: m.AuditValue = self
-    return built
+    self.__class__ = _AuditValue
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuditValueReply = builder_class(m.AuditValueReply)
+_AuditValueReply = m.AuditValueReply
 
 
 def AuditValueReply(
@@ -272,12 +273,12 @@ def AuditValueReply(
     self = _BuildAuditValueReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.AuditValueReply
-    built: m.AuditValueReply = self
-    return built
+    self.__class__ = _AuditValueReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildAuthenticationHeader = builder_class(m.AuthenticationHeader)
+_AuthenticationHeader = m.AuthenticationHeader
 
 
 def AuthenticationHeader(
@@ -290,12 +291,12 @@ def AuthenticationHeader(
     self.spi = spi
     self.sequence = sequence
     self.data = data
-    self.__class__ = m.AuthenticationHeader
-    built: m.AuthenticationHeader = self
-    return built
+    self.__class__ = _AuthenticationHeader
+    return self  # type: ignore[no-any-return]
 
 
 _BuildContextAudit = builder_class(m.ContextAudit)
+_ContextAudit = m.ContextAudit
 
 
 def ContextAudit(
@@ -312,12 +313,12 @@ def ContextAudit(
     self.priority = priority
     self.ieps = ieps
     self.properties = properties
-    self.__class__ = m.ContextAudit
-    built: m.ContextAudit = self
-    return built
+    self.__class__ = _ContextAudit
+    return self  # type: ignore[no-any-return]
 
 
 _BuildContextProperties = builder_class(m.ContextProperties)
+_ContextProperties = m.ContextProperties
 
 
 def ContextProperties(
@@ -334,12 +335,12 @@ def ContextProperties(
     self.ieps = ieps
     self.topology = topology
     self.attributes = attributes
-    self.__class__ = m.ContextProperties
-    built: m.ContextProperties = self
-    return built
+    self.__class__ = _ContextProperties
+    return self  # type: ignore[no-any-return]
 
 
 _BuildDeviceName = builder_class(m.DeviceName)
+_DeviceName = m.DeviceName
 
 
 def DeviceName(
@@ -348,12 +349,12 @@ def DeviceName(
 ) -> m.DeviceName:
     self = _BuildDeviceName()
     self.name = name
-    self.__class__ = m.DeviceName
-    built: m.DeviceName = self
-    return built
+    self.__class__ = _DeviceName
+    return self  # type: ignore[no-any-return]
 
 
 _BuildDigitMapDescriptor = builder_class(m.DigitMapDescriptor)
+_DigitMapDescriptor = m.DigitMapDescriptor
 
 
 def DigitMapDescriptor(
@@ -364,12 +365,12 @@ def DigitMapDescriptor(
     self = _BuildDigitMapDescriptor()
     self.name = name
     self.value = value
-    self.__class__ = m.DigitMapDescriptor
-    built: m.DigitMapDescriptor = self
-    return built
+    self.__class__ = _DigitMapDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildDomainAddress = builder_class(m.DomainAddress)
+_DomainAddress = m.DomainAddress
 
 
 def DomainAddress(
@@ -380,12 +381,12 @@ def DomainAddress(
     self = _BuildDomainAddress()
     self.address = address
     self.port = port
-    self.__class__ = m.DomainAddress
-    built: m.DomainAddress = self
-    return built
+    self.__class__ = _DomainAddress
+    return self  # type: ignore[no-any-return]
 
 
 _BuildDomainName = builder_class(m.DomainName)
+_DomainName = m.DomainName
 
 
 def DomainName(
@@ -396,12 +397,12 @@ def DomainName(
     self = _BuildDomainName()
     self.name = name
     self.port = port
-    self.__class__ = m.DomainName
-    built: m.DomainName = self
-    return built
+    self.__class__ = _DomainName
+    return self  # type: ignore[no-any-return]
 
 
 _BuildEmbedDescriptor = builder_class(m.EmbedDescriptor)
+_EmbedDescriptor = m.EmbedDescriptor
 
 
 def EmbedDescriptor(
@@ -412,12 +413,12 @@ def EmbedDescriptor(
     self = _BuildEmbedDescriptor()
     self.signals = signals
     self.events = events
-    self.__class__ = m.EmbedDescriptor
-    built: m.EmbedDescriptor = self
-    return built
+    self.__class__ = _EmbedDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildErrorDescriptor = builder_class(m.ErrorDescriptor)
+_ErrorDescriptor = m.ErrorDescriptor
 _convert_ErrorDescriptor_code: Any = attrs.fields(m.ErrorDescriptor).code.converter
 
 
@@ -429,12 +430,12 @@ def ErrorDescriptor(
     self = _BuildErrorDescriptor()
     self.code = _convert_ErrorDescriptor_code(code)
     self.text = text
-    self.__class__ = m.ErrorDescriptor
-    built: m.ErrorDescriptor = self
-    return built
+    self.__class__ = _ErrorDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildEventSpec = builder_class(m.EventSpec)
+_EventSpec = m.EventSpec
 
 
 def EventSpec(
@@ -447,12 +448,12 @@ def EventSpec(
     self.name = name
     self.stream = stream
     self.parameters = parameters
-    self.__class__ = m.EventSpec
-    built: m.EventSpec = self
-    return built
+    self.__class__ = _EventSpec
+    return self  # type: ignore[no-any-return]
 
 
 _BuildEventsDescriptor = builder_class(m.EventsDescriptor)
+_EventsDescriptor = m.EventsDescriptor
 
 
 def EventsDescriptor(
@@ -463,12 +464,12 @@ def EventsDescriptor(
     self = _BuildEventsDescriptor()
     self.request_id = request_id
     self.events = events
-    self.__class__ = m.EventsDescriptor
-    built: m.EventsDescriptor = self
-    return built
+    self.__class__ = _EventsDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildLocalControl = builder_class(m.LocalControl)
+_LocalControl = m.LocalControl
 
 
 def LocalControl(
@@ -483,12 +484,12 @@ def LocalControl(
     self.reserve_value = reserve_value
     self.reserve_group = reserve_group
     self.properties = properties
-    self.__class__ = m.LocalControl
-    built: m.LocalControl = self
-    return built
+    self.__class__ = _LocalControl
+    return self  # type: ignore[no-any-return]
 
 
 _BuildMTPAddress = builder_class(m.MTPAddress)
+_MTPAddress = m.MTPAddress
 
 
 def MTPAddress(
@@ -497,12 +498,12 @@ def MTPAddress(
 ) -> m.MTPAddress:
     self = _BuildMTPAddress()
     self.address = address
-    self.__class__ = m.MTPAddress
-    built: m.MTPAddress = self
-    return built
+    self.__class__ = _MTPAddress
+    return self  # type: ignore[no-any-return]
 
 
 _BuildMediaDescriptor = builder_class(m.MediaDescriptor)
+_MediaDescriptor = m.MediaDescriptor
 
 
 def MediaDescriptor(
@@ -513,12 +514,12 @@ def MediaDescriptor(
     self = _BuildMediaDescriptor()
     self.termination_state = termination_state
     self.streams = streams
-    self.__class__ = m.MediaDescriptor
-    built: m.MediaDescriptor = self
-    return built
+    self.__class__ = _MediaDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildMessage = builder_class(m.Message)
+_Message = m.Message
 
 
 def Message(
@@ -535,12 +536,12 @@ def Message(
     self.transactions = transactions
     self.error = error
     self.authentication = authentication
-    self.__class__ = m.Message
-    built: m.Message = self
-    return built
+    self.__class__ = _Message
+    return self  # type: ignore[no-any-return]
 
 
 _BuildModify = builder_class(m.Modify)
+_Modify = m.Modify
 
 
 def Modify(
@@ -569,12 +570,12 @@ def Modify(
     self.audit = audit
     self.statistics = statistics
     self.mux = mux
-    self.__class__ = m.Modify
-    built: m.Modify = self
-    return built
+    self.__class__ = _Modify
+    return self  # type: ignore[no-any-return]
 
 
 _BuildModifyReply = builder_class(m.ModifyReply)
+_ModifyReply = m.ModifyReply
 
 
 def ModifyReply(
@@ -585,12 +586,12 @@ def ModifyReply(
     self = _BuildModifyReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.ModifyReply
-    built: m.ModifyReply = self
-    return built
+    self.__class__ = _ModifyReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildMove = builder_class(m.Move)
+_Move = m.Move
 
 
 def Move(
@@ -619,12 +620,12 @@ def Move(
     self.audit = audit
     self.statistics = statistics
     self.mux = mux
-    self.__class__ = m.Move
-    built: m.Move = self
-    return built
+    self.__class__ = _Move
+    return self  # type: ignore[no-any-return]
 
 
 _BuildMoveReply = builder_class(m.MoveReply)
+_MoveReply = m.MoveReply
 
 
 def MoveReply(
@@ -635,12 +636,12 @@ def MoveReply(
     self = _BuildMoveReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.MoveReply
-    built: m.MoveReply = self
-    return built
+    self.__class__ = _MoveReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildMuxDescriptor = builder_class(m.MuxDescriptor)
+_MuxDescriptor = m.MuxDescriptor
 
 
 def MuxDescriptor(
@@ -651,12 +652,12 @@ def MuxDescriptor(
     self = _BuildMuxDescriptor()
     self.mux_type = mux_type
     self.terminations = terminations
-    self.__class__ = m.MuxDescriptor
-    built: m.MuxDescriptor = self
-    return built
+    self.__class__ = _MuxDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildNotify = builder_class(m.Notify)
+_Notify = m.Notify
 
 
 def Notify(
@@ -673,12 +674,12 @@ def Notify(
     self.wildcard_reply = wildcard_reply
     self.observed_events = observed_events
     self.error = error
-    self.__class__ = m.Notify
-    built: m.Notify = self
-    return built
+    self.__class__ = _Notify
+    return self  # type: ignore[no-any-return]
 
 
 _BuildNotifyReply = builder_class(m.NotifyReply)
+_NotifyReply = m.NotifyReply
 
 
 def NotifyReply(
@@ -689,12 +690,12 @@ def NotifyReply(
     self = _BuildNotifyReply()
     self.terminations = terminations
     self.error = error
-    self.__class__ = m.NotifyReply
-    built: m.NotifyReply = self
-    return built
+    self.__class__ = _NotifyReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildObservedEvent = builder_class(m.ObservedEvent)
+_ObservedEvent = m.ObservedEvent
 
 
 def ObservedEvent(
@@ -709,12 +710,12 @@ def ObservedEvent(
     self.timestamp = timestamp
     self.stream = stream
     self.parameters = parameters
-    self.__class__ = m.ObservedEvent
-    built: m.ObservedEvent = self
-    return built
+    self.__class__ = _ObservedEvent
+    return self  # type: ignore[no-any-return]
 
 
 _BuildObservedEventsDescriptor = builder_class(m.ObservedEventsDescriptor)
+_ObservedEventsDescriptor = m.ObservedEventsDescriptor
 
 
 def ObservedEventsDescriptor(
@@ -725,12 +726,12 @@ def ObservedEventsDescriptor(
     self = _BuildObservedEventsDescriptor()
     self.request_id = request_id
     self.events = events
-    self.__class__ = m.ObservedEventsDescriptor
-    built: m.ObservedEventsDescriptor = self
-    return built
+    self.__class__ = _ObservedEventsDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildPackageItem = builder_class(m.PackageItem)
+_PackageItem = m.PackageItem
 
 
 def PackageItem(
@@ -741,12 +742,12 @@ def PackageItem(
     self = _BuildPackageItem()
     self.name = name
     self.version = version
-    self.__class__ = m.PackageItem
-    built: m.PackageItem = self
-    return built
+    self.__class__ = _PackageItem
+    return self  # type: ignore[no-any-return]
 
 
 _BuildPropertyParm = builder_class(m.PropertyParm)
+_PropertyParm = m.PropertyParm
 _PropertyParm_relation = attrs.fields(m.PropertyParm).relation.default
 _PropertyParm_form = attrs.fields(m.PropertyParm).form.default
 
@@ -763,12 +764,12 @@ def PropertyParm(
     self.values = values
     self.relation = relation
     self.form = form
-    self.__class__ = m.PropertyParm
-    built: m.PropertyParm = self
-    return built
+    self.__class__ = _PropertyParm
+    return self  # type: ignore[no-any-return]
 
 
 _BuildRequestedEvent = builder_class(m.RequestedEvent)
+_RequestedEvent = m.RequestedEvent
 
 
 def RequestedEvent(
@@ -791,12 +792,12 @@ def RequestedEvent(
     self.notify_behaviour = notify_behaviour
     self.reset_events = reset_events
     self.parameters = parameters
-    self.__class__ = m.RequestedEvent
-    built: m.RequestedEvent = self
-    return built
+    self.__class__ = _RequestedEvent
+    return self  # type: ignore[no-any-return]
 
 
 _BuildServiceChange = builder_class(m.ServiceChange)
+_ServiceChange = m.ServiceChange
 
 
 def ServiceChange(
@@ -811,12 +812,12 @@ def ServiceChange(
     self.optional = optional
     self.wildcard_reply = wildcard_reply
     self.parms = parms
-    self.__class__ = m.ServiceChange
-    built: m.ServiceChange = self
-    return built
+    self.__class__ = _ServiceChange
+    return self  # type: ignore[no-any-return]
 
 
 _BuildServiceChangeParms = builder_class(m.ServiceChangeParms)
+_ServiceChangeParms = m.ServiceChangeParms
 
 
 def ServiceChangeParms(
@@ -845,12 +846,12 @@ def ServiceChangeParms(
     self.incomplete = incomplete
     self.extensions = extensions
     self.audit = audit
-    self.__class__ = m.ServiceChangeParms
-    built: m.ServiceChangeParms = self
-    return built
+    self.__class__ = _ServiceChangeParms
+    return self  # type: ignore[no-any-return]
 
 
 _BuildServiceChangeReply = builder_class(m.ServiceChangeReply)
+_ServiceChangeReply = m.ServiceChangeReply
 
 
 def ServiceChangeReply(
@@ -863,12 +864,12 @@ def ServiceChangeReply(
     self.terminations = terminations
     self.result = result
     self.error = error
-    self.__class__ = m.ServiceChangeReply
-    built: m.ServiceChangeReply = self
-    return built
+    self.__class__ = _ServiceChangeReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildServiceChangeResult = builder_class(m.ServiceChangeResult)
+_ServiceChangeResult = m.ServiceChangeResult
 
 
 def ServiceChangeResult(
@@ -885,12 +886,12 @@ def ServiceChangeResult(
     self.profile = profile
     self.version = version
     self.timestamp = timestamp
-    self.__class__ = m.ServiceChangeResult
-    built: m.ServiceChangeResult = self
-    return built
+    self.__class__ = _ServiceChangeResult
+    return self  # type: ignore[no-any-return]
 
 
 _BuildSignalList = builder_class(m.SignalList)
+_SignalList = m.SignalList
 
 
 def SignalList(
@@ -901,12 +902,12 @@ def SignalList(
     self = _BuildSignalList()
     self.list_id = list_id
     self.signals = signals
-    self.__class__ = m.SignalList
-    built: m.SignalList = self
-    return built
+    self.__class__ = _SignalList
+    return self  # type: ignore[no-any-return]
 
 
 _BuildSignalRequest = builder_class(m.SignalRequest)
+_SignalRequest = m.SignalRequest
 
 
 def SignalRequest(
@@ -933,12 +934,12 @@ def SignalRequest(
     self.request_id = request_id
     self.intersignal_delay = intersignal_delay
     self.parameters = parameters
-    self.__class__ = m.SignalRequest
-    built: m.SignalRequest = self
-    return built
+    self.__class__ = _SignalRequest
+    return self  # type: ignore[no-any-return]
 
 
 _BuildSignalsDescriptor = builder_class(m.SignalsDescriptor)
+_SignalsDescriptor = m.SignalsDescriptor
 
 
 def SignalsDescriptor(
@@ -947,12 +948,12 @@ def SignalsDescriptor(
 ) -> m.SignalsDescriptor:
     self = _BuildSignalsDescriptor()
     self.signals = signals
-    self.__class__ = m.SignalsDescriptor
-    built: m.SignalsDescriptor = self
-    return built
+    self.__class__ = _SignalsDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildStatisticsParameter = builder_class(m.StatisticsParameter)
+_StatisticsParameter = m.StatisticsParameter
 
 
 def StatisticsParameter(
@@ -963,12 +964,12 @@ def StatisticsParameter(
     self = _BuildStatisticsParameter()
     self.name = name
     self.values = values
-    self.__class__ = m.StatisticsParameter
-    built: m.StatisticsParameter = self
-    return built
+    self.__class__ = _StatisticsParameter
+    return self  # type: ignore[no-any-return]
 
 
 _BuildStreamDescriptor = builder_class(m.StreamDescriptor)
+_StreamDescriptor = m.StreamDescriptor
 
 
 def StreamDescriptor(
@@ -985,12 +986,12 @@ def StreamDescriptor(
     self.local = local
     self.remote = remote
     self.statistics = statistics
-    self.__class__ = m.StreamDescriptor
-    built: m.StreamDescriptor = self
-    return built
+    self.__class__ = _StreamDescriptor
+    return self  # type: ignore[no-any-return]
 
 
 _BuildSubtract = builder_class(m.Subtract)
+_Subtract = m.Subtract
 
 
 def Subtract(
@@ -1005,12 +1006,12 @@ def Subtract(
     self.optional = optional
     self.wildcard_reply = wildcard_reply
     self.audit = audit
-    self.__class__ = m.Subtract
-    built: m.Subtract = self
-    return built
+    self.__class__ = _Subtract
+    return self  # type: ignore[no-any-return]
 
 
 _BuildSubtractReply = builder_class(m.SubtractReply)
+_SubtractReply = m.SubtractReply
 
 
 def SubtractReply(
@@ -1021,12 +1022,12 @@ def SubtractReply(
     self = _BuildSubtractReply()
     self.terminations = terminations
     self.audit = audit
-    self.__class__ = m.SubtractReply
-    built: m.SubtractReply = self
-    return built
+    self.__class__ = _SubtractReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTerminationAudit = builder_class(m.TerminationAudit)
+_TerminationAudit = m.TerminationAudit
 
 
 def TerminationAudit(
@@ -1055,12 +1056,12 @@ def TerminationAudit(
     self.mux = mux
     self.error = error
     self.items = items
-    self.__class__ = m.TerminationAudit
-    built: m.TerminationAudit = self
-    return built
+    self.__class__ = _TerminationAudit
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTerminationState = builder_class(m.TerminationState)
+_TerminationState = m.TerminationState
 
 
 def TerminationState(
@@ -1073,12 +1074,12 @@ def TerminationState(
     self.properties = properties
     self.service_state = service_state
     self.buffer = buffer
-    self.__class__ = m.TerminationState
-    built: m.TerminationState = self
-    return built
+    self.__class__ = _TerminationState
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTopologyTriple = builder_class(m.TopologyTriple)
+_TopologyTriple = m.TopologyTriple
 
 
 def TopologyTriple(
@@ -1093,12 +1094,12 @@ def TopologyTriple(
     self.to_termination = to_termination
     self.direction = direction
     self.stream = stream
-    self.__class__ = m.TopologyTriple
-    built: m.TopologyTriple = self
-    return built
+    self.__class__ = _TopologyTriple
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTransactionAck = builder_class(m.TransactionAck)
+_TransactionAck = m.TransactionAck
 
 
 def TransactionAck(
@@ -1109,12 +1110,12 @@ def TransactionAck(
     self = _BuildTransactionAck()
     self.first = first
     self.last = last
-    self.__class__ = m.TransactionAck
-    built: m.TransactionAck = self
-    return built
+    self.__class__ = _TransactionAck
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTransactionPending = builder_class(m.TransactionPending)
+_TransactionPending = m.TransactionPending
 
 
 def TransactionPending(
@@ -1123,12 +1124,12 @@ def TransactionPending(
 ) -> m.TransactionPending:
     self = _BuildTransactionPending()
     self.transaction_id = transaction_id
-    self.__class__ = m.TransactionPending
-    built: m.TransactionPending = self
-    return built
+    self.__class__ = _TransactionPending
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTransactionReply = builder_class(m.TransactionReply)
+_TransactionReply = m.TransactionReply
 
 
 def TransactionReply(
@@ -1143,12 +1144,12 @@ def TransactionReply(
     self.actions = actions
     self.error = error
     self.imm_ack_required = imm_ack_required
-    self.__class__ = m.TransactionReply
-    built: m.TransactionReply = self
-    return built
+    self.__class__ = _TransactionReply
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTransactionRequest = builder_class(m.TransactionRequest)
+_TransactionRequest = m.TransactionRequest
 
 
 def TransactionRequest(
@@ -1159,12 +1160,12 @@ def TransactionRequest(
     self = _BuildTransactionRequest()
     self.transaction_id = transaction_id
     self.actions = actions
-    self.__class__ = m.TransactionRequest
-    built: m.TransactionRequest = self
-    return built
+    self.__class__ = _TransactionRequest
+    return self  # type: ignore[no-any-return]
 
 
 _BuildTransactionResponseAck = builder_class(m.TransactionResponseAck)
+_TransactionResponseAck = m.TransactionResponseAck
 
 
 def TransactionResponseAck(
@@ -1173,6 +1174,5 @@ def TransactionResponseAck(
 ) -> m.TransactionResponseAck:
     self = _BuildTransactionResponseAck()
     self.acks = acks
-    self.__class__ = m.TransactionResponseAck
-    built: m.TransactionResponseAck = self
-    return built
+    self.__class__ = _TransactionResponseAck
+    return self  # type: ignore[no-any-return]

@@ -80,7 +80,7 @@ def source() -> str:
         name = cls.__name__
         if hasattr(cls, "__attrs_post_init__"):
             raise TypeError(f"{name}: __attrs_post_init__ is not supported")
-        constants = [f"_Build{name} = builder_class(m.{name})\n"]
+        constants = [f"_Build{name} = builder_class(m.{name})\n_{name} = m.{name}\n"]
         parameters = []
         lines = []
         for field in attrs.fields(cls):
@@ -117,8 +117,7 @@ def source() -> str:
             + f") -> m.{name}:\n"
             + f"    self = _Build{name}()\n"
             + "".join(lines)
-            + f"    self.__class__ = m.{name}\n"
-            + f"    built: m.{name} = self\n"
-            + "    return built\n"
+            + f"    self.__class__ = _{name}\n"
+            + "    return self  # type: ignore[no-any-return]\n"
         )
     return "".join(parts)
