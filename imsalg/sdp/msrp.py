@@ -37,7 +37,7 @@ _REG_NAME_CHAR = rf"[{_UNRESERVED}!$&'()*+,=]"  # no ';' so it cannot eat the tr
 #: an alternation at each one; the lookahead keeps it non-empty.
 _REG_NAME = rf"(?={_REG_NAME_CHAR}|{_PCT}){_REG_NAME_CHAR}*(?:{_PCT}{_REG_NAME_CHAR}*)*"
 _IPV6_LITERAL = r"\[[0-9A-Fa-f:.]+\]"
-_TOKEN = r"[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+"
+_TOKEN_CHAR = r"!#$%&'*+\-.0-9A-Z^_`a-z{|}~"
 _PCT_RE: Final = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED_CHARS: Final = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
@@ -48,8 +48,13 @@ _URI_REST = (
     rf"(?::(?P<port>[0-9]{{1,5}}))?"
     rf"(?:/(?P<session>[{_UNRESERVED}+=/]+))?"
     rf";(?P<transport>[A-Za-z0-9]+)"
-    rf"(?P<params>(?:;{_TOKEN}(?:={_TOKEN})?)*)"
+    # ``*( ";" token [ "=" token ] )`` as one flat character run: a repeated group
+    # makes the regex engine keep a mark per parameter (slow past ~100 KB); the
+    # structure is checked by _params_are_well_formed.
+    rf"(?P<params>(?:;[{_TOKEN_CHAR};=]*)?)"
 )
+#: A parameter list that breaks the grammar: an empty token or a second "=".
+_BAD_PARAMS_RE: Final = re.compile(r";[;=]|=[;=]|[;=]\Z|=[^;]*=")
 _URI_RE: Final = re.compile(rf"{_URI_SCHEME}(?:(?P<userinfo>{_USERINFO})@)?{_URI_REST}")
 #: The same grammar for a URI without "@", hence without userinfo: trying userinfo first
 #: scans the whole URI and backtracks from its end (about twice the time of the rest).
@@ -83,6 +88,8 @@ class MSRPURI:
         scheme, host, port, session, transport, params = match.group(
             "scheme", "host", "port", "session", "transport", "params"
         )
+        if params and _BAD_PARAMS_RE.search(params) is not None:
+            raise ValueError(f"malformed URI parameters in {text[:80]!r}")
         if port is not None and int(port) > 65535:
             raise ValueError(f"port {port} out of range in {text[:80]!r}")
         return cls(

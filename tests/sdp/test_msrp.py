@@ -83,6 +83,12 @@ def test_uris_parse_and_format_back(
         "msrp://:1/s;tcp",  # no host
         "msrp://h:1/s;tcp;",
         "msrp://h:1/s;tcp;a=",
+        "msrp://h:1/s;tcp;=a",
+        "msrp://h:1/s;tcp;;a",
+        "msrp://h:1/s;tcp;a==b",
+        "msrp://h:1/s;tcp;a=b=c",
+        "msrp://h:1/s;tcp;a=b;=",
+        "msrp://u;x=@h:1/s;tcp;a=b=c",
         "msrp://h:1/s;t-cp",
         "msrp:/h:1/s;tcp",
     ],
@@ -195,6 +201,7 @@ _ORACLE = re.compile(
             [
                 *("msrp://", "msrps://", "h", "B", "1", ".", "%", "%4", "%40", "%zz", "@"),
                 *(":", ":9", "/", "/s", ";", ";tcp", "=", "[", "]", "::1", "+", "!"),
+                *(";x", "=y", "==", ";a=b"),
             ]
         ),
         max_size=10,
