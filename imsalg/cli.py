@@ -47,7 +47,16 @@ from imsalg.iq.procedures import GatewayResult, Side
 from imsalg.iq.profile import DEFAULT_PROFILE, IqProfile
 from imsalg.sdp.model import decode_sdp_bytes, encode_sdp_text
 
-__all__ = ["AGW_MID", "ALG_MID", "Settings", "load_settings", "main", "render_commands"]
+__all__ = [
+    "AGW_MID",
+    "ALG_MID",
+    "Settings",
+    "WireRecord",
+    "load_settings",
+    "main",
+    "render_commands",
+    "render_wire",
+]
 
 STATE_FORMAT = "imsalg-call-state/1"
 #: mIds written in H.248 renderings (TS 29.334 §5.11: domain names).
@@ -173,10 +182,10 @@ def _iq_log(exchange: Exchange) -> str:
 def render_commands(
     exchange: Exchange, *, compact: bool = False, profile: IqProfile = DEFAULT_PROFILE
 ) -> str:
-    """The H.248 messages of a step: each request (ALG → AGW) and its reply.
+    """The H.248 messages of an offline step: each request (ALG → AGW) and its reply.
 
-    The transaction id shown is the engine's request id; over a live transport the
-    wire id is chosen by the transaction layer.
+    The transaction id shown is the engine's request id (there is no wire); a live step
+    writes what really crossed instead (:func:`render_wire`).
     """
     from imsalg.h248 import encode
     from imsalg.iq import h248 as iq
@@ -191,6 +200,27 @@ def render_commands(
             answer = iq.failure_to_reply(request, reply, request.request_id, profile)
         messages.append(encode(iq.message(AGW_MID, [answer]), compact=compact))
     return "".join(text if text.endswith("\n") else text + "\n" for text in messages)
+
+
+#: One message of a live step: ``("sent" | "received", peer, message)``.
+WireRecord = tuple[str, tuple[str, int], m.Message]
+
+
+def render_wire(records: Sequence[WireRecord], *, compact: bool = False) -> str:
+    """The H.248 messages of a live step as they crossed the wire, in order (real
+    transaction ids, retransmissions, acks and Notify included), each after a comment
+    line saying where it went or came from."""
+    from imsalg.h248 import encode
+
+    parts: list[str] = []
+    for direction, (host, port), message in records:
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        text = encode(message, compact=compact)
+        preposition = "to" if direction == "sent" else "from"
+        parts.append(f"; {direction} {preposition} {where}\n{text}")
+        if not text.endswith("\n"):
+            parts.append("\n")
+    return "".join(parts)
 
 
 # -- rewrite ----------------------------------------------------------------------------
@@ -229,12 +259,16 @@ async def _live_step(
     call: Call,
     event: SDPReceived | ReleaseCall,
     timeout: float,
+    wire: list[WireRecord],
 ) -> Exchange:
+    """One step against a live AGW; the messages exchanged are appended to *wire*."""
     import ipaddress
+    import secrets
 
     from imsalg.drivers import AsyncALG
     from imsalg.drivers.remote import RemoteGateway
     from imsalg.h248.transactions import TransactionTimers
+    from imsalg.transport import normalize_address
 
     transport, where = _parse_destination(destination)
     host, port = _split_host_port(where, 2944)
@@ -250,9 +284,21 @@ async def _live_step(
         max_retransmit_interval=min(4.0, timeout),
         long_timer=max(timeout, 1.0),
     )
+    # Each step is a new process on a new port, but the OS may hand out the last step's
+    # port again while the AGW still caches replies by (peer, transaction id): a random
+    # first id keeps a new step from being answered with an old reply.
     gateway = await RemoteGateway.connect(
-        target, transport=transport, profile=profile, timers=timers
+        target,
+        transport=transport,
+        profile=profile,
+        timers=timers,
+        first_transaction_id=1 + secrets.randbelow(2**30),
     )
+
+    def observe(direction: str, message: m.Message, peer: object) -> None:
+        wire.append((direction, normalize_address(peer), message))
+
+    gateway.client.endpoint.driver.observer = observe
     try:
         alg = AsyncALG(gateway, call.policy)
         async_call = alg.call("cli")
@@ -319,14 +365,16 @@ def _rewrite(args: argparse.Namespace, stdin: IO[bytes], stdout: IO[bytes]) -> N
         event = SDPReceived(side=Side(args.side), sdp=decode_sdp_bytes(data))
 
     call = Call(settings.policy, state=call_state)
+    wire: list[WireRecord] | None = None
     if offline_state is not None:
         gateway = OfflineGateway(settings.offline, _mint, offline_state)
         exchange = SyncDriver(call, gateway).run(event)
         gateway_doc = {"kind": "offline", "state": to_json(gateway.state)}
     else:
+        wire = []
         exchange = asyncio.run(
             _live_step(
-                str(gateway_doc["destination"]), settings.profile, call, event, args.timeout
+                str(gateway_doc["destination"]), settings.profile, call, event, args.timeout, wire
             )
         )
     forwarded = exchange.forwarded
@@ -338,7 +386,11 @@ def _rewrite(args: argparse.Namespace, stdin: IO[bytes], stdout: IO[bytes]) -> N
     if args.iq:
         _write_atomically(Path(args.iq), _iq_log(exchange).encode())
     if args.commands:
-        rendered = render_commands(exchange, compact=args.compact, profile=settings.profile)
+        rendered = (
+            render_commands(exchange, compact=args.compact, profile=settings.profile)
+            if wire is None
+            else render_wire(wire, compact=args.compact)
+        )
         _write_atomically(Path(args.commands), rendered.encode("utf-8", "surrogateescape"))
     new_document = {"format": STATE_FORMAT, "call": to_json(call.state), "gateway": gateway_doc}
     _write_atomically(
@@ -534,9 +586,7 @@ def _parser() -> argparse.ArgumentParser:
         "IMS-AGW over H.248/UDP and a core MSRP peer, all on loopback. Exit 0 when the "
         "scenario behaved as it should (a refused bad fingerprint included).",
     )
-    demo.add_argument(
-        "--scenario", choices=["originating", "terminating"], default="originating"
-    )
+    demo.add_argument("--scenario", choices=["originating", "terminating"], default="originating")
     demo.add_argument(
         "--setup",
         choices=["active", "passive", "actpass", "none"],
@@ -615,4 +665,3 @@ def main(
         print(f"imsalg: {exc}", file=err)
         return 2
     return 0
-

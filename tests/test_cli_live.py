@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from imsalg.cli import main
+from imsalg.h248 import decode
+from imsalg.h248.model import Add, TransactionReply, TransactionRequest
 from imsalg.sdp.media import read_media
 from imsalg.sdp.model import SessionDescription
 from tests.agw.helpers import client_context, write_certificate
@@ -72,7 +74,16 @@ def test_rewrite_against_a_running_agw(
     )
     assert status == 0, err
     assert b"TCP/MSRP" in to_core
-    assert "Add = $" in commands.read_text()
+    # The wire log: what crossed, in order, with the transaction ids really used.
+    blocks = commands.read_text().split("; ")[1:]
+    assert [block.split(" ", 1)[0] for block in blocks[:2]] == ["sent", "received"]
+    assert blocks[0].startswith(f"sent to {control.removeprefix('udp:')}\n")
+    request, reply = (decode(block.split("\n", 1)[1]) for block in blocks[:2])
+    [sent] = request.transactions
+    [answered] = reply.transactions
+    assert isinstance(sent, TransactionRequest) and isinstance(answered, TransactionReply)
+    assert answered.transaction_id == sent.transaction_id
+    assert any(isinstance(c, Add) for a in sent.actions for c in a.commands)
     saved = json.loads(state.read_text())
     assert saved["gateway"] == {"kind": "h248", "destination": control}
     assert saved["call"]["context"] is not None
@@ -101,11 +112,20 @@ def test_rewrite_against_a_running_agw(
             assert accepted.recv(100).startswith(b"MSRP a1 SEND")
     core.close()
 
+    release_commands = tmp_path / "r.h248"
     status, out, err = run(
-        ["rewrite", "--release", "--state", str(state), "--iq", str(tmp_path / "r.txt")]
+        [
+            *("rewrite", "--release", "--state", str(state), "--iq", str(tmp_path / "r.txt")),
+            *("--commands", str(release_commands), "--compact"),
+        ]
     )
     assert (status, out) == (0, b""), err
     assert "released termination=" in (tmp_path / "r.txt").read_text()
+    # A new process starts its transaction ids at random, not at 1 again: the AGW's
+    # reply cache could otherwise answer it with the last step's reply.
+    [subtract] = decode(release_commands.read_text().split("\n", 1)[1].split("; ")[0]).transactions
+    assert subtract.transaction_id != sent.transaction_id
+    assert release_commands.read_text().split("\n", 1)[1].startswith("!/3")
     assert json.loads(state.read_text())["call"]["context"] is None
 
     process.send_signal(signal.SIGTERM)

@@ -11,9 +11,11 @@ The only part of the H.248 stack that does I/O. It drives the sans-IO transactio
 - :class:`UDPEndpoint`, :class:`TCPEndpoint`: the endpoints both are built from.
 - :func:`locate`: IP literal, DNS SRV (RFC 2782) or A/AAAA → ordered addresses.
 - :func:`frame` / :class:`TPKTReader`: TPKT framing of H.248 over TCP (RFC 1006).
+- ``endpoint.driver.observer``: a :data:`MessageObserver` that sees every message sent
+  and received (a wire log).
 """
 
-from imsalg.transport._driver import Address, RequestHandler
+from imsalg.transport._driver import Address, MessageObserver, RequestHandler, normalize_address
 from imsalg.transport.client import H248Client
 from imsalg.transport.errors import GatewayTimeout, GatewayUnreachable, TPKTError
 from imsalg.transport.locate import SERVICE, SRVRecord, locate, make_resolver, order_srv
@@ -29,6 +31,7 @@ __all__ = [
     "GatewayUnreachable",
     "H248Client",
     "H248Server",
+    "MessageObserver",
     "RequestHandler",
     "SRVRecord",
     "TCPEndpoint",
@@ -38,5 +41,6 @@ __all__ = [
     "frame",
     "locate",
     "make_resolver",
+    "normalize_address",
     "order_srv",
 ]

@@ -13,6 +13,9 @@ Rules kept here
   not encodable) becomes an error reply 500, so the peer always gets an answer.
 - Without a handler, requests from the peer are answered with error 501 (Not Implemented).
 - A request whose caller is cancelled is cancelled in the transaction layer too.
+- :attr:`EndpointDriver.observer`, when set, sees every message as it goes out (after the
+  transport took it) and as it comes in (after decoding): a wire log of what really
+  passed, retransmissions, acks and error messages included.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ __all__ = [
     "MAX_VERSION",
     "Address",
     "EndpointDriver",
+    "MessageObserver",
     "RequestHandler",
     "error_descriptor",
     "error_message",
@@ -63,6 +67,8 @@ logger = logging.getLogger("imsalg.transport")
 Address = tuple[str, int]
 #: Answers one request from the peer; called exactly once per transaction.
 RequestHandler = Callable[[Address, TransactionRequest], Awaitable[TransactionReply]]
+#: Sees one message on the wire: ``("sent" | "received", message, peer)``.
+MessageObserver = Callable[[str, Message, Hashable], None]
 
 #: Highest protocol version we speak (H.248.1 v3).
 MAX_VERSION = 3
@@ -120,6 +126,8 @@ class EndpointDriver:
         self._waiting: dict[int, tuple[Hashable, asyncio.Future[TransactionReply]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
+        #: Called for every message sent and received (module docstring).
+        self.observer: MessageObserver | None = None
 
     @classmethod
     def build(
@@ -155,9 +163,7 @@ class EndpointDriver:
         """The octets of *message* in this endpoint's token form."""
         return encode_bytes(message, compact=self._compact)
 
-    async def request(
-        self, actions: Iterable[ActionRequest], peer: Hashable
-    ) -> TransactionReply:
+    async def request(self, actions: Iterable[ActionRequest], peer: Hashable) -> TransactionReply:
         """Send a transaction to *peer* and wait for its reply.
 
         Raises :class:`GatewayTimeout` when the transaction layer gives up,
@@ -198,6 +204,15 @@ class EndpointDriver:
         """
         if self._closed:
             return
+        observer = self.observer
+        if observer is not None:
+            send_error = reject
+
+            def traced(error: Message) -> None:
+                send_error(error)
+                observer("sent", error, peer)
+
+            reject = traced
         try:
             message = decode(data)
         except H248Error as exc:
@@ -214,6 +229,8 @@ class EndpointDriver:
         """A decoded message arrived from *peer*."""
         if self._closed:
             return
+        if self.observer is not None:
+            self.observer("received", message, peer)
         self._dispatch(self.endpoint.receive(message, peer=peer, now=self._loop.time()))
         self.flush()
 
@@ -233,6 +250,9 @@ class EndpointDriver:
                 self._transmit(out)
             except (H248Error, OSError) as exc:
                 logger.warning("could not send an H.248 message to %r: %s", out.peer, exc)
+                continue
+            if self.observer is not None:
+                self.observer("sent", out.message, out.peer)
         self._arm()
 
     async def close(self) -> None:
@@ -310,7 +330,9 @@ class EndpointDriver:
                 )
             elif isinstance(event, PendingReceived):
                 logger.debug(
-                    "transaction %d pending at %r (%d)", event.transaction_id, event.peer,
+                    "transaction %d pending at %r (%d)",
+                    event.transaction_id,
+                    event.peer,
                     event.count,
                 )
 

@@ -126,7 +126,8 @@ async def test_a_slow_transaction_gets_pending_and_one_execution() -> None:
     # After the first Pending the client stops repeating (Annex D.1.4).
     first_pending = relay.log.index(pendings[0])
     later_requests = [
-        d for d in relay.log[first_pending + 1 :]
+        d
+        for d in relay.log[first_pending + 1 :]
         if d.direction == "up" and f"Transaction = {tid}".encode() in d.data
     ]
     assert later_requests == []
@@ -272,13 +273,16 @@ async def test_the_agw_notifies_the_alg_through_the_same_machinery() -> None:
             actions=(ActionReply(context_id=4711, replies=(NotifyReply(terminations=("ip/1",)),)),),
         )
 
-    async with await start_agw(handler) as agw, await H248Client.create(
-        [agw.addresses["udp"]],
-        mid=ALG_MID,
-        timers=FAST,
-        handler=alg_handler,
-        local_host="127.0.0.1",
-    ) as alg:
+    async with (
+        await start_agw(handler) as agw,
+        await H248Client.create(
+            [agw.addresses["udp"]],
+            mid=ALG_MID,
+            timers=FAST,
+            handler=alg_handler,
+            local_host="127.0.0.1",
+        ) as alg,
+    ):
         await alg.request(ACTIONS)
         (alg_address,) = {peer for peer, _ in handler.calls}
         reply = await agw.request(alg_address, NOTIFY)
@@ -311,9 +315,12 @@ async def test_requests_are_answered_501_without_a_handler_and_500_when_it_fails
 @asynctest
 async def test_imm_ack_required_frees_the_agw_reply_cache() -> None:
     handler = CountingHandler(imm_ack=True)
-    async with await start_agw(handler) as agw, await H248Client.create(
-        [agw.addresses["udp"]], mid=ALG_MID, timers=FAST, local_host="127.0.0.1"
-    ) as alg:
+    async with (
+        await start_agw(handler) as agw,
+        await H248Client.create(
+            [agw.addresses["udp"]], mid=ALG_MID, timers=FAST, local_host="127.0.0.1"
+        ) as alg,
+    ):
         reply = await alg.request(ACTIONS)
         assert isinstance(alg.endpoint, UDPEndpoint)
         (alg_address,) = alg.endpoint.local_addresses
@@ -354,3 +361,52 @@ async def test_ipv6_and_ipv4_targets_each_get_their_own_socket() -> None:
         assert handler.executions() == {reply.transaction_id: 1}
     finally:
         silent.close()
+
+
+@asynctest
+async def test_the_observer_sees_every_message_on_the_wire_in_order() -> None:
+    # The first request is lost: the client log shows it sent twice (same id), the
+    # server's shows it received once; garbage is logged with the error sent back.
+    handler = CountingHandler()
+    async with await start_agw(handler) as agw:
+        server_log: list[tuple[str, Message]] = []
+        assert agw.udp is not None
+        agw.udp.driver.observer = lambda direction, message, _peer: server_log.append(
+            (direction, message)
+        )
+        relay = LossyRelay(
+            agw.addresses["udp"], lambda direction, index: direction == "up" and index == 0
+        )
+        try:
+            await relay.start()
+            async with await H248Client.create([relay.address], mid=ALG_MID, timers=FAST) as alg:
+                client_log: list[tuple[str, Address]] = []
+                sent: list[Message] = []
+
+                def observe(direction: str, message: Message, peer: object) -> None:
+                    client_log.append((direction, cast(Address, peer)))
+                    if direction == "sent":
+                        sent.append(message)
+
+                alg.endpoint.driver.observer = observe
+                reply = await alg.request(ACTIONS)
+                await asyncio.sleep(0.05)  # the ack
+        finally:
+            relay.close()
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as raw:
+            raw.bind(("127.0.0.1", 0))
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, exchange, raw, b"garbage", agw.addresses["udp"])
+    tid = reply.transaction_id
+    assert [d for d, _ in client_log[:3]] == ["sent", "sent", "received"]
+    assert {peer for _, peer in client_log} == {relay.address}
+    assert [t.transaction_id for t in sent[0].transactions] == [tid]
+    assert sent[1] == sent[0]  # the retransmission
+    directions = [d for d, _ in server_log]
+    assert directions[:2] == ["received", "sent"]
+    [answer] = server_log[1][1].transactions
+    assert isinstance(answer, TransactionReply) and answer.transaction_id == tid
+    # The garbage: nothing decoded to log as received, the 400 error as sent.
+    assert server_log[-1][0] == "sent"
+    assert server_log[-1][1].error is not None
+    assert server_log[-1][1].error.code == ErrorCode.SYNTAX_ERROR_IN_MESSAGE
