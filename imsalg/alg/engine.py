@@ -27,7 +27,7 @@ is removed (port 0, in offer or answer), when an exchange is abandoned
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from imsalg.errors import (
     GatewayError,
@@ -50,6 +50,7 @@ from imsalg.iq.procedures import (
     TerminationHeartbeat,
     TerminationReleased,
     TLSSetupFailed,
+    new_gateway_request,
 )
 from imsalg.sdp.media import read_media
 from imsalg.sdp.model import SessionDescription
@@ -70,20 +71,32 @@ from .events import (
     SDPReceived,
     SendGatewayRequest,
     StreamFailed,
+    new_forward_sdp,
+    new_send_gateway_request,
 )
 from .rewrite import rewrite_sdp
 from .state import (
     CallState,
-    Endpoint,
     LegState,
     Negotiation,
     Phase,
     StreamKind,
     StreamState,
+    new_call_state,
+    new_endpoint,
+    new_negotiation,
     replace,
 )
 
 __all__ = ["Call", "gateway_failure_status", "parse_sdp"]
+
+# Read for every offer and reply: module constants, not enum class-attribute lookups
+# (about 65 ns each on Python 3.11) or the ``Side.other`` property (about 0.15 µs).
+_ACCESS: Final = Side.ACCESS
+_OTHER: Final = {Side.ACCESS: Side.CORE, Side.CORE: Side.ACCESS}
+_OFFER_GATEWAY: Final = Phase.OFFER_GATEWAY
+_AWAITING_ANSWER: Final = Phase.AWAITING_ANSWER
+_RESERVES: Final = (ReserveConnectionPoint, ReserveAndConfigureConnectionPoint)
 
 
 def parse_sdp(text: str) -> SessionDescription:
@@ -121,7 +134,7 @@ class Call:
         self, policy: AlgPolicy, *, ue_e2ae: bool = True, state: CallState | None = None
     ) -> None:
         self.policy = policy
-        self.state = state if state is not None else CallState(ue_e2ae=ue_e2ae)
+        self.state = state if state is not None else new_call_state(ue_e2ae=ue_e2ae)
         self._parsed = _ParsedSDP()
 
     def handle(self, event: Event) -> list[Action]:
@@ -192,7 +205,7 @@ class _Handler:
         self, state: CallState, procedures: Iterable[Procedure], *, context: str | None
     ) -> GatewayRequest:
         """The next request; the caller stores ``next_request_id=request.request_id + 1``."""
-        return GatewayRequest(
+        return new_gateway_request(
             request_id=state.next_request_id,
             context=context,
             procedures=tuple(procedures),
@@ -263,25 +276,26 @@ class _Handler:
                 reserves.append(rules.reserve(stream, leg_y, policy))
         originator = state.originator or side
         request = self._new_request(state, reserves, context=state.context) if reserves else None
-        negotiation = Negotiation(
+        negotiation = new_negotiation(
             offerer=side,
-            phase=Phase.OFFER_GATEWAY if request is not None else Phase.AWAITING_ANSWER,
+            phase=_OFFER_GATEWAY if request is not None else _AWAITING_ANSWER,
             sdp=text,
             media_count=sdp.media_count,
             streams=tuple(streams),
             request=request,
         )
         if request is None:
-            out = rewrite_sdp(sdp, negotiation.streams, side.other)
+            toward = _OTHER[side]
+            out = rewrite_sdp(sdp, negotiation.streams, toward)
             state = replace(state, originator=originator, negotiation=negotiation)
-            return state, [ForwardSDP(to=side.other, sdp=out, offer=True)]
+            return state, [new_forward_sdp(to=toward, sdp=out, offer=True)]
         state = replace(
             state,
             originator=originator,
             negotiation=negotiation,
             next_request_id=request.request_id + 1,
         )
-        return state, [SendGatewayRequest(request=request)]
+        return state, [new_send_gateway_request(request)]
 
     def _on_answer(self, negotiation: Negotiation, text: str) -> tuple[CallState, list[Action]]:
         state = self.state
@@ -478,44 +492,44 @@ class _Handler:
         streams = {stream.index: stream for stream in negotiation.streams}
         reserved: list[str] = []
         legs: dict[int, dict[str, LegState]] = {}
-        results = _pair(request.procedures, reply.results)
-        for procedure, result in results:
-            if not isinstance(
-                procedure, ReserveConnectionPoint | ReserveAndConfigureConnectionPoint
-            ):
+        for procedure, result in _pair(request.procedures, reply.results):
+            if not isinstance(procedure, _RESERVES):
                 continue
             if not isinstance(result, ConnectionPointReserved):
                 raise GatewayError(f"the AGW answered a reservation with {type(result).__name__}")
             stream = streams[procedure.stream - 1]
             leg = stream.legs(procedure.side)[0]
-            if procedure.local.request_fingerprint and result.fingerprint is None:
+            local = procedure.local
+            if local.request_fingerprint and result.fingerprint is None:
                 raise GatewayError("the AGW returned no certificate fingerprint")
-            if procedure.local.request_path and not result.path:
+            if local.request_path and not result.path:
                 raise GatewayError("the AGW returned no MSRP path for aware handling")
+            termination = result.termination
             leg = replace(
                 leg,
-                termination=result.termination,
-                agw=Endpoint(result.address, result.port),
+                termination=termination,
+                agw=new_endpoint(result.address, result.port),
                 local_fingerprint=result.fingerprint,
                 agw_path=result.path,
             )
             # Both legs of a stream are reserved together: one new StreamState for both.
-            legs.setdefault(stream.index, {})["access" if leg.side is Side.ACCESS else "core"] = leg
-            reserved.append(result.termination)
+            legs.setdefault(stream.index, {})["access" if leg.side is _ACCESS else "core"] = leg
+            reserved.append(termination)
         for index, changed in legs.items():
             streams[index] = replace(streams[index], **changed)
-        ordered = tuple(streams[index] for index in sorted(streams))
+        ordered = tuple([streams[index] for index in sorted(streams)])
         sdp = self.parse(negotiation.sdp)
-        out = rewrite_sdp(sdp, ordered, negotiation.offerer.other)
+        toward = _OTHER[negotiation.offerer]
+        out = rewrite_sdp(sdp, ordered, toward)
         negotiation = replace(
             negotiation,
-            phase=Phase.AWAITING_ANSWER,
+            phase=_AWAITING_ANSWER,
             streams=ordered,
             reserved=(*negotiation.reserved, *reserved),
             request=None,
         )
         state = replace(self.state, negotiation=negotiation, context=reply.context)
-        return state, [ForwardSDP(to=negotiation.offerer.other, sdp=out, offer=True)]
+        return state, [new_forward_sdp(to=toward, sdp=out, offer=True)]
 
     def _answer_reply(
         self, negotiation: Negotiation, request: GatewayRequest, reply: GatewayResult
@@ -667,8 +681,9 @@ def _pair(
     procedures: tuple[Procedure, ...], results: tuple[Any, ...]
 ) -> list[tuple[Procedure, Any]]:
     """Match results to procedures (a release of ``*`` may answer with several)."""
-    if any(isinstance(p, ReleaseTermination) and p.termination == "*" for p in procedures):
-        return []
+    for procedure in procedures:
+        if isinstance(procedure, ReleaseTermination) and procedure.termination == "*":
+            return []
     if len(results) != len(procedures):
         raise GatewayError(
             f"the AGW answered {len(procedures)} procedures with {len(results)} results"

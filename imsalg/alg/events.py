@@ -7,6 +7,8 @@ outputs are actions.
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 import attrs
 
 from imsalg.errors import REASON_PHRASES
@@ -18,6 +20,7 @@ from imsalg.iq.procedures import (
     Side,
     TerminationStatistics,
 )
+from imsalg.sdp._fast import builder_class
 
 __all__ = [
     "Action",
@@ -32,6 +35,8 @@ __all__ = [
     "SDPReceived",
     "SendGatewayRequest",
     "StreamFailed",
+    "new_forward_sdp",
+    "new_send_gateway_request",
 ]
 
 
@@ -126,3 +131,35 @@ class CallReleased:
 
 
 Action = SendGatewayRequest | ForwardSDP | RefuseSDP | StreamFailed | CallReleased
+
+
+# -- fast constructors (see imsalg.sdp._fast) -------------------------------------------
+# The actions every offer and answer returns; tests/alg/test_state.py checks them.
+
+_BuildSendGatewayRequest = builder_class(SendGatewayRequest)
+_BuildForwardSDP = builder_class(ForwardSDP)
+
+
+def new_send_gateway_request(request: GatewayRequest) -> SendGatewayRequest:
+    """``SendGatewayRequest(request=...)``, fast."""
+    self = _BuildSendGatewayRequest()
+    self.request = request
+    self.__class__ = SendGatewayRequest
+    return self  # type: ignore[no-any-return]
+
+
+def new_forward_sdp(to: Side, sdp: str, offer: bool) -> ForwardSDP:
+    """``ForwardSDP(...)``, fast."""
+    self = _BuildForwardSDP()
+    self.to = to
+    self.sdp = sdp
+    self.offer = offer
+    self.__class__ = ForwardSDP
+    return self  # type: ignore[no-any-return]
+
+
+#: The fast constructor of each class that has one (what the tests check).
+FAST_CONSTRUCTORS: Final[dict[type[Any], Any]] = {
+    SendGatewayRequest: new_send_gateway_request,
+    ForwardSDP: new_forward_sdp,
+}

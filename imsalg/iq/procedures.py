@@ -33,9 +33,11 @@ IP realm                                          :attr:`LocalSide.realm`
 from __future__ import annotations
 
 import enum
+from typing import Any, Final
 
 import attrs
 
+from imsalg.sdp._fast import builder_class
 from imsalg.sdp.attributes import Setup
 from imsalg.sdp.fingerprint import Fingerprint
 from imsalg.sdp.msrp import MSRPURI
@@ -66,6 +68,11 @@ __all__ = [
     "TerminationReleased",
     "TerminationStatistics",
     "Transport",
+    "new_gateway_request",
+    "new_local_side",
+    "new_remote_side",
+    "new_reserve",
+    "new_reserve_and_configure",
 ]
 
 
@@ -314,3 +321,119 @@ class ContextLost:
 
 
 GatewayNotification = TLSSetupFailed | BearerReleased | TerminationHeartbeat | ContextLost
+
+
+# -- fast constructors (see imsalg.sdp._fast) -------------------------------------------
+# Same parameters, defaults and result as the class call, several times faster; the
+# engine builds these for every new stream. tests/iq/test_procedures.py checks each
+# against its class.
+
+_BuildLocalSide = builder_class(LocalSide)
+_BuildRemoteSide = builder_class(RemoteSide)
+_BuildReserve = builder_class(ReserveConnectionPoint)
+_BuildReserveAndConfigure = builder_class(ReserveAndConfigureConnectionPoint)
+_BuildGatewayRequest = builder_class(GatewayRequest)
+_INITIATE: Final = Establishment.INITIATE
+_AGNOSTIC: Final = MSRPMode.AGNOSTIC
+_INACTIVE: Final = StreamMode.INACTIVE
+
+
+def new_local_side(
+    realm: str,
+    transport: Transport,
+    setup: Setup | None,
+    address: str | None = None,
+    port: int | None = None,
+    establishment: Establishment = _INITIATE,
+    msrp_mode: MSRPMode = _AGNOSTIC,
+    request_fingerprint: bool = False,
+    fingerprint_hash: str = "sha-256",
+    request_path: bool = False,
+    establish_tls: bool = False,
+    notify_tls_failure: bool = False,
+    notify_bearer_released: bool = True,
+    heartbeat: int | None = None,
+    mode: StreamMode = _INACTIVE,
+) -> LocalSide:
+    """``LocalSide(...)``, fast."""
+    self = _BuildLocalSide()
+    self.realm = realm
+    self.transport = transport
+    self.setup = setup
+    self.address = address
+    self.port = port
+    self.establishment = establishment
+    self.msrp_mode = msrp_mode
+    self.request_fingerprint = request_fingerprint
+    self.fingerprint_hash = fingerprint_hash
+    self.request_path = request_path
+    self.establish_tls = establish_tls
+    self.notify_tls_failure = notify_tls_failure
+    self.notify_bearer_released = notify_bearer_released
+    self.heartbeat = heartbeat
+    self.mode = mode
+    self.__class__ = LocalSide
+    return self  # type: ignore[no-any-return]
+
+
+def new_remote_side(
+    address: str | None = None,
+    port: int | None = None,
+    setup: Setup | None = None,
+    fingerprints: tuple[Fingerprint, ...] = (),
+    path: tuple[MSRPURI, ...] = (),
+) -> RemoteSide:
+    """``RemoteSide(...)``, fast."""
+    self = _BuildRemoteSide()
+    self.address = address
+    self.port = port
+    self.setup = setup
+    self.fingerprints = fingerprints
+    self.path = path
+    self.__class__ = RemoteSide
+    return self  # type: ignore[no-any-return]
+
+
+def new_reserve(stream: int, side: Side, local: LocalSide) -> ReserveConnectionPoint:
+    """``ReserveConnectionPoint(...)``, fast."""
+    self = _BuildReserve()
+    self.stream = stream
+    self.side = side
+    self.local = local
+    self.__class__ = ReserveConnectionPoint
+    return self  # type: ignore[no-any-return]
+
+
+def new_reserve_and_configure(
+    stream: int, side: Side, local: LocalSide, remote: RemoteSide
+) -> ReserveAndConfigureConnectionPoint:
+    """``ReserveAndConfigureConnectionPoint(...)``, fast."""
+    self = _BuildReserveAndConfigure()
+    self.stream = stream
+    self.side = side
+    self.local = local
+    self.remote = remote
+    self.__class__ = ReserveAndConfigureConnectionPoint
+    return self  # type: ignore[no-any-return]
+
+
+def new_gateway_request(
+    request_id: int, context: str | None, procedures: tuple[Procedure, ...]
+) -> GatewayRequest:
+    """``GatewayRequest(...)``, fast."""
+    self = _BuildGatewayRequest()
+    self.request_id = request_id
+    self.context = context
+    self.procedures = procedures
+    self.__class__ = GatewayRequest
+    return self  # type: ignore[no-any-return]
+
+
+#: The fast constructor of each class that has one (what the tests check).
+FAST_CONSTRUCTORS: Final[dict[type[Any], Any]] = {
+    LocalSide: new_local_side,
+    RemoteSide: new_remote_side,
+    ReserveConnectionPoint: new_reserve,
+    ReserveAndConfigureConnectionPoint: new_reserve_and_configure,
+    GatewayRequest: new_gateway_request,
+}
