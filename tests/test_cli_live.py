@@ -81,7 +81,8 @@ def test_rewrite_against_a_running_agw(
     request, reply = (decode(block.split("\n", 1)[1]) for block in blocks[:2])
     [sent] = request.transactions
     [answered] = reply.transactions
-    assert isinstance(sent, TransactionRequest) and isinstance(answered, TransactionReply)
+    assert isinstance(sent, TransactionRequest)
+    assert isinstance(answered, TransactionReply)
     assert answered.transaction_id == sent.transaction_id
     assert any(isinstance(c, Add) for a in sent.actions for c in a.commands)
     saved = json.loads(state.read_text())
@@ -124,6 +125,7 @@ def test_rewrite_against_a_running_agw(
     # A new process starts its transaction ids at random, not at 1 again: the AGW's
     # reply cache could otherwise answer it with the last step's reply.
     [subtract] = decode(release_commands.read_text().split("\n", 1)[1].split("; ")[0]).transactions
+    assert isinstance(subtract, TransactionRequest)
     assert subtract.transaction_id != sent.transaction_id
     assert release_commands.read_text().split("\n", 1)[1].startswith("!/3")
     assert json.loads(state.read_text())["call"]["context"] is None

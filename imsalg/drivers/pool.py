@@ -23,9 +23,10 @@ Health (one :class:`MemberState` per AGW)
   calls there learn it (the driver turns that into a ``CallEvent``) instead of waiting
   for their next request to time out.
 - ``LEFT``: the AGW announced ServiceChange Forced or Graceful (H.248.1 §7.2.8). No new
-  calls; requests for its remaining contexts (Graceful keeps them until the calls end)
-  still go to it. Forced takes the contexts away: :class:`RemoteGateway` reports them
-  lost.
+  calls; requests for its remaining contexts still go to it. Graceful keeps them until
+  the calls end or, with a ServiceChangeDelay, until the delay runs out; Forced takes
+  them away at once. Either way :class:`RemoteGateway` reports the contexts lost when
+  they go.
 - Back in service: a ServiceChange Restart (or Disconnected, Handoff, Failover: the AGW
   is talking to us again) from that AGW, or, for a SILENT AGW, an answered probe. The
   probe (AuditValue on ROOT every ``probe_interval`` seconds, H.248.1 §7.2.5) also finds

@@ -8,7 +8,10 @@ transactions from the AGW become notifications for the subscriber and are
 acknowledged. A ServiceChange from the AGW (H.248.1 §7.2.8) is acknowledged and
 reported to :attr:`RemoteGateway.on_service_change`: after a Forced change, or a
 Restart other than "902 Warm Boot", the AGW holds none of the contexts it had, and
-every known context is reported lost (:class:`~imsalg.iq.procedures.ContextLost`).
+every known context is reported lost (:class:`~imsalg.iq.procedures.ContextLost`). A
+Graceful change keeps the contexts; with a ServiceChangeDelay of *n* seconds the AGW takes
+its terminations out of service *n* seconds later, and the contexts still known then are
+reported lost (a Restart or Forced change in between, or :meth:`close`, ends that wait).
 :meth:`RemoteGateway.probe` audits ROOT to learn whether the AGW answers at all, and
 :meth:`RemoteGateway.handle_request` serves requests the AGW sent to another socket of
 ours (an AGW pool's ServiceChange listener).
@@ -16,6 +19,7 @@ ours (an AGW pool's ServiceChange listener).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -59,6 +63,9 @@ class ServiceChangeReport:
     out_of_service: bool
     #: The AGW lost its contexts (Forced, Restart other than 902 Warm Boot).
     state_lost: bool
+    #: ServiceChangeDelay in seconds (H.248.1 §7.2.8: after a Graceful, when the AGW
+    #: takes its terminations out of service; ``None`` or 0: once the calls have ended).
+    delay: int | None = None
 
 
 class RemoteGateway:
@@ -73,6 +80,8 @@ class RemoteGateway:
         self._contexts = ContextTracker()
         #: Called for each ServiceChange the AGW sends (e.g. by an AGW pool).
         self.on_service_change: Callable[[ServiceChangeReport], None] | None = None
+        #: Ends the delay of a Graceful ServiceChange (module docstring).
+        self._drain_timer: asyncio.TimerHandle | None = None
 
     @classmethod
     async def connect(
@@ -114,6 +123,7 @@ class RemoteGateway:
 
     async def close(self) -> None:
         """Close the H.248 endpoint."""
+        self._stop_draining()
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -203,13 +213,18 @@ class RemoteGateway:
                 reason=change.parms.reason,
                 out_of_service=method in _OUT_OF_SERVICE,
                 state_lost=state_lost,
+                delay=change.parms.delay,
             )
             logger.warning("AGW %s:%d ServiceChange %s %s", *peer, report.method, report.reason)
+            self._stop_draining()
             if state_lost:
-                for context in self._contexts.take_all():
-                    self._deliver(
-                        ContextLost(context=context, cause=f"ServiceChange {report.method}")
-                    )
+                self._lose_all(f"ServiceChange {report.method}")
+            elif method is m.ServiceChangeMethod.GRACEFUL and report.delay:
+                self._drain_timer = asyncio.get_running_loop().call_later(
+                    report.delay,
+                    self._lose_all,
+                    f"ServiceChange graceful: the AGW's delay of {report.delay} s ran out",
+                )
             if self.on_service_change is not None:
                 self.on_service_change(report)
         replies = tuple(
@@ -223,6 +238,16 @@ class RemoteGateway:
             for action in request.actions
         )
         return m.TransactionReply(transaction_id=request.transaction_id, actions=replies)
+
+    def _lose_all(self, cause: str) -> None:
+        self._drain_timer = None
+        for context in self._contexts.take_all():
+            self._deliver(ContextLost(context=context, cause=cause))
+
+    def _stop_draining(self) -> None:
+        if self._drain_timer is not None:
+            self._drain_timer.cancel()
+            self._drain_timer = None
 
     @property
     def contexts(self) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from imsalg.agw.config import AGWConfig
 from imsalg.agw.server import AGWServer
 from imsalg.drivers import AsyncALG, CallEvent
 from imsalg.drivers.remote import RemoteGateway, ServiceChangeReport
+from imsalg.h248 import model as m
 from imsalg.iq.procedures import Side
 from imsalg.sdp.media import read_media
 from imsalg.sdp.model import SessionDescription
@@ -28,7 +29,8 @@ async def test_e2ae_call_over_h248(tmp_path: Path, transport: str) -> None:
     ue_cert = write_certificate(tmp_path)
     server = await AGWServer.start(AGW(AGWConfig()), port=0, transports=(transport,))
     gateway = await RemoteGateway.connect(
-        [server.addresses[transport]], transport=transport  # type: ignore[index]
+        [server.addresses[transport]],  # type: ignore[index]
+        transport=transport,
     )
     try:
         alg = AsyncALG(gateway)
@@ -118,6 +120,53 @@ async def test_agw_leaving_service_loses_the_calls_contexts(tmp_path: Path) -> N
         assert [r.method for r in reports] == ["forced"]
         assert reports[0].out_of_service
         assert call.engine.state.context is None
+    finally:
+        await gateway.close()
+        await server.close()
+
+
+def _service_change(method: str, reason: str, delay: int | None = None) -> m.TransactionRequest:
+    parms = m.ServiceChangeParms(method=m.ServiceChangeMethod(method), reason=reason, delay=delay)
+    change = m.ServiceChange(terminations=("ROOT",), parms=parms)
+    return m.TransactionRequest(
+        transaction_id=9,
+        actions=(m.ActionRequest(context_id=m.NULL_CONTEXT, commands=(change,)),),
+    )
+
+
+@asynctest
+async def test_a_graceful_delay_ends_the_calls_left_when_it_runs_out(tmp_path: Path) -> None:
+    # H.248.1 §7.2.8: Graceful with ServiceChangeDelay n: the calls carry on for n
+    # seconds, then the AGW takes its terminations out of service. A Restart in
+    # between (902 Warm Boot: state kept) cancels that.
+    ue_cert = write_certificate(tmp_path)
+    server = await AGWServer.start(AGW(AGWConfig()), port=0)
+    gateway = await RemoteGateway.connect([server.addresses["udp"]])
+    reports: list[ServiceChangeReport] = []
+    gateway.on_service_change = reports.append
+    events: asyncio.Queue[CallEvent] = asyncio.Queue()
+    peer = server.addresses["udp"]
+    loop = asyncio.get_running_loop()
+    try:
+        alg = AsyncALG(gateway)
+        kept = alg.call("kept", on_event=events.put_nowait)
+        await kept.sdp(Side.ACCESS, ue_offer(ue_cert.fingerprint))
+        await gateway.handle_request(peer, _service_change("graceful", "905", delay=1))
+        await gateway.handle_request(peer, _service_change("restart", "902 Warm Boot"))
+        await asyncio.sleep(1.3)
+        assert events.empty()
+        assert kept.engine.state.context is not None
+
+        await gateway.handle_request(peer, _service_change("graceful", "905", delay=1))
+        started = loop.time()
+        assert [(r.method, r.delay) for r in reports[-1:]] == [("graceful", 1)]
+        await asyncio.sleep(0.5)
+        assert events.empty(), "the calls carry on during the delay"
+        event = await asyncio.wait_for(events.get(), 5)
+        assert loop.time() - started >= 0.95
+        assert "delay of 1 s ran out" in event.action.cause  # type: ignore[union-attr]
+        assert kept.engine.state.context is None
+        assert gateway.contexts == ()
     finally:
         await gateway.close()
         await server.close()

@@ -400,12 +400,15 @@ async def test_the_observer_sees_every_message_on_the_wire_in_order() -> None:
     tid = reply.transaction_id
     assert [d for d, _ in client_log[:3]] == ["sent", "sent", "received"]
     assert {peer for _, peer in client_log} == {relay.address}
-    assert [t.transaction_id for t in sent[0].transactions] == [tid]
+    [first] = sent[0].transactions
+    assert isinstance(first, TransactionRequest)
+    assert first.transaction_id == tid
     assert sent[1] == sent[0]  # the retransmission
     directions = [d for d, _ in server_log]
     assert directions[:2] == ["received", "sent"]
     [answer] = server_log[1][1].transactions
-    assert isinstance(answer, TransactionReply) and answer.transaction_id == tid
+    assert isinstance(answer, TransactionReply)
+    assert answer.transaction_id == tid
     # The garbage: nothing decoded to log as received, the 400 error as sent.
     assert server_log[-1][0] == "sent"
     assert server_log[-1][1].error is not None
