@@ -4,6 +4,8 @@ a real e2ae MSRP call, notifications as Notify, and the AGW leaving service."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from imsalg.agw import AGW
 from imsalg.agw.config import AGWConfig
 from imsalg.agw.server import AGWServer
-from imsalg.drivers import AsyncALG, CallEvent
+from imsalg.drivers import AsyncALG, AsyncCall, CallEvent
 from imsalg.drivers.remote import RemoteGateway, ServiceChangeReport
 from imsalg.h248 import model as m
 from imsalg.iq.procedures import Side
@@ -21,6 +23,8 @@ from imsalg.sdp.msrp import MSRPURI
 from tests.agw.helpers import asynctest, client_context, write_certificate
 from tests.drivers.test_aio_inprocess import CORE_PATH_TEMPLATE, UE_PATH, core_answer, ue_offer
 from tests.msrp_endpoint import MSRPEndpoint
+
+Events = asyncio.Queue[CallEvent]
 
 
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
@@ -102,27 +106,36 @@ async def test_tls_failure_arrives_as_notify_and_the_agw_releases(tmp_path: Path
         await server.close()
 
 
-@asynctest
-async def test_agw_leaving_service_loses_the_calls_contexts(tmp_path: Path) -> None:
+@contextlib.asynccontextmanager
+async def call_on_an_agw(
+    tmp_path: Path,
+) -> AsyncIterator[tuple[AGWServer, RemoteGateway, AsyncCall, list[ServiceChangeReport], Events]]:
+    """An AGW over H.248/UDP with one call offered on it; its ServiceChanges and call
+    events collected."""
     ue_cert = write_certificate(tmp_path)
     server = await AGWServer.start(AGW(AGWConfig()), port=0)
     gateway = await RemoteGateway.connect([server.addresses["udp"]])
     reports: list[ServiceChangeReport] = []
     gateway.on_service_change = reports.append
-    events: asyncio.Queue[CallEvent] = asyncio.Queue()
+    events: Events = asyncio.Queue()
     try:
-        alg = AsyncALG(gateway)
-        call = alg.call("c3", on_event=events.put_nowait)
+        call = AsyncALG(gateway).call("c3", on_event=events.put_nowait)
         await call.sdp(Side.ACCESS, ue_offer(ue_cert.fingerprint))
+        yield server, gateway, call, reports, events
+    finally:
+        await gateway.close()
+        await server.close()
+
+
+@asynctest
+async def test_agw_leaving_service_loses_the_calls_contexts(tmp_path: Path) -> None:
+    async with call_on_an_agw(tmp_path) as (server, _gateway, call, reports, events):
         await server.close()
         event = await asyncio.wait_for(events.get(), 10)
         assert "context lost" in event.action.cause  # type: ignore[union-attr]
         assert [r.method for r in reports] == ["forced"]
         assert reports[0].out_of_service
         assert call.engine.state.context is None
-    finally:
-        await gateway.close()
-        await server.close()
 
 
 def _service_change(method: str, reason: str, delay: int | None = None) -> m.TransactionRequest:
@@ -139,18 +152,9 @@ async def test_a_graceful_delay_ends_the_calls_left_when_it_runs_out(tmp_path: P
     # H.248.1 §7.2.8: Graceful with ServiceChangeDelay n: the calls carry on for n
     # seconds, then the AGW takes its terminations out of service. A Restart in
     # between (902 Warm Boot: state kept) cancels that.
-    ue_cert = write_certificate(tmp_path)
-    server = await AGWServer.start(AGW(AGWConfig()), port=0)
-    gateway = await RemoteGateway.connect([server.addresses["udp"]])
-    reports: list[ServiceChangeReport] = []
-    gateway.on_service_change = reports.append
-    events: asyncio.Queue[CallEvent] = asyncio.Queue()
-    peer = server.addresses["udp"]
     loop = asyncio.get_running_loop()
-    try:
-        alg = AsyncALG(gateway)
-        kept = alg.call("kept", on_event=events.put_nowait)
-        await kept.sdp(Side.ACCESS, ue_offer(ue_cert.fingerprint))
+    async with call_on_an_agw(tmp_path) as (server, gateway, kept, reports, events):
+        peer = server.addresses["udp"]
         await gateway.handle_request(peer, _service_change("graceful", "905", delay=1))
         await gateway.handle_request(peer, _service_change("restart", "902 Warm Boot"))
         await asyncio.sleep(1.3)
@@ -167,9 +171,6 @@ async def test_a_graceful_delay_ends_the_calls_left_when_it_runs_out(tmp_path: P
         assert "delay of 1 s ran out" in event.action.cause  # type: ignore[union-attr]
         assert kept.engine.state.context is None
         assert gateway.contexts == ()
-    finally:
-        await gateway.close()
-        await server.close()
 
 
 @asynctest
