@@ -36,6 +36,9 @@ The verify callback is a raw cffi callback on the same bindings (the leaf's dige
 from ``X509_digest``), not pyOpenSSL's wrapper, which builds an X509 object for each of
 its two calls per handshake. An established session moves to a spare certless context
 so that OpenSSL lets go of the stream certificate and key (~7 KiB per idle session).
+The outgoing memory BIO keeps the largest buffer it ever held (the handshake flights:
+~1 KiB per idle session; a 32 KiB piece: ~43 KiB): once drained after such output, an
+established session swaps it for an empty one (``_OUT_KEEP``).
 Where those internals are missing (a future pyOpenSSL), the public methods are used.
 """
 
@@ -95,6 +98,10 @@ _PIECE: Final = 32 * 1024
 #: pending record, or the records' overhead) fits at once; more is read in rounds.
 #: Pages are touched only as far as used.
 _SCRATCH: Final = 1088 * 1024
+#: Octets one drain of the outgoing memory BIO may take out before the BIO is replaced
+#: (it keeps ~4/3 of its largest content allocated for good): small MSRP messages reuse
+#: its buffer, a handshake flight or a large write leaves an empty BIO behind.
+_OUT_KEEP: Final = 1024
 
 
 def _bindings() -> tuple[Any, Any] | None:
@@ -118,6 +125,8 @@ def _bindings() -> tuple[Any, Any] | None:
         "BIO_new_mem_buf",
         "BIO_set_mem_eof_return",
         "SSL_set_bio",
+        "BIO_new",
+        "BIO_s_mem",
         "SSL_CTX_set_verify",
         "SSL_get_ex_data_X509_STORE_CTX_idx",
         "X509_STORE_CTX_get_current_cert",
@@ -387,6 +396,7 @@ class TLSSession:
         "_deferred",
         "_fingerprints",
         "_heard",
+        "_out_grown",
         "_spare",
         "established",
         "peer_closed",
@@ -414,6 +424,7 @@ class TLSSession:
         self._check = _Check.NOT_RUN
         self._heard = False  # application data received from the peer
         self._deferred = False  # post-handshake output waits for the next write
+        self._out_grown = True  # the outgoing BIO will hold the handshake flights
         self._spare = spare
         self.server = server
         self.established = False
@@ -522,19 +533,30 @@ class TLSSession:
     def send(self, data: bytes | bytearray | memoryview) -> bytes:
         """Encrypt *data* (read, not kept); return the records to write."""
         self._deferred = False
-        return _encrypt(self._connection, data)
+        return self._drained(_encrypt(self._connection, data))
 
     def data_to_send(self) -> bytes:
         """Wire bytes OpenSSL produced on its own (handshake flights, alerts) that must
         go now; deferred post-handshake messages stay for the next :meth:`send`."""
         if self._deferred:
             return b""
-        return _drain(self._connection)
+        return self._drained(_drain(self._connection))
 
     def flush(self) -> bytes:
         """Everything OpenSSL has produced, deferred output included (e.g. an alert)."""
         self._deferred = False
-        return _drain(self._connection)
+        return self._drained(_drain(self._connection))
+
+    def _drained(self, out: bytes) -> bytes:
+        """*out* has just emptied the outgoing BIO: on an established session, swap the
+        BIO for an empty one if it held more than ``_OUT_KEEP`` octets since the last
+        swap (a memory BIO never gives back the buffer of its largest content)."""
+        if len(out) > _OUT_KEEP:
+            self._out_grown = True
+        if self._out_grown and self.established and _DIRECT:
+            self._out_grown = False
+            _renew_output(self._connection)
+        return out
 
     def close(self) -> bytes:
         """Send ``close_notify`` (once); return the bytes to write."""
@@ -749,6 +771,17 @@ def _drain(connection: SSL.Connection) -> bytes:
     if len(chunks) == 1:
         return chunks[0]
     return b"".join(chunks)
+
+
+def _renew_output(connection: SSL.Connection) -> None:
+    """Give the connection an empty outgoing memory BIO; the drained one is freed."""
+    ffi, lib = _BINDINGS  # type: ignore[misc]
+    bio = lib.BIO_new(lib.BIO_s_mem())
+    if bio == ffi.NULL:
+        return  # keep the old one: only memory is at stake
+    # The read BIO is unchanged: SSL_set_bio takes *bio* and frees the old write BIO.
+    lib.SSL_set_bio(connection._ssl, connection._into_ssl, bio)
+    connection._from_ssl = bio  # type: ignore[attr-defined]
 
 
 def _reason(error: SSL.Error) -> str:

@@ -166,3 +166,32 @@ def test_wire_bytes_in_any_pieces(path: str, version: TLSVersion) -> None:
         received.append(server.receive(wire[pos : pos + size]))
         pos, turn = pos + size, turn + 1
     assert b"".join(received) == data
+
+
+@pytest.mark.parametrize("version", list(TLSVersion))
+def test_an_established_session_lets_go_of_the_outgoing_buffer(version: TLSVersion) -> None:
+    # A memory BIO keeps its largest buffer for good: the one that carried the
+    # handshake flights, or a large write, is swapped for an empty one once drained.
+    if not tls._DIRECT:
+        pytest.skip("pyOpenSSL internals not available")
+    server, client = pair(version)
+    flights = server._connection._from_ssl
+    handshake(server, client)
+    if version is TLSVersion.TLS1_3:
+        # The tickets wait in the BIO for the next write: it must stay until then.
+        assert server._connection._from_ssl == flights
+    assert client.receive(server.send(b"200 OK")) == b"200 OK"
+    small = server._connection._from_ssl
+    assert small != flights
+    assert client.receive(server.send(b"x" * 100)) == b"x" * 100
+    assert server._connection._from_ssl == small  # small writes reuse the buffer
+    big = os.urandom(tls._OUT_KEEP * 40)
+    assert client.receive(server.send(big)) == big
+    assert server._connection._from_ssl != small
+    assert server.receive(client.send(b"more")) == b"more"
+    assert client.receive(server.send(b"after")) == b"after"  # the new BIO works
+    last = server.close()
+    assert client.receive(last) == b""
+    assert client.peer_closed
+    server.release()
+    client.release()
