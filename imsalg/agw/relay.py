@@ -567,8 +567,11 @@ class Termination:
         task.add_done_callback(self._task_done)
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
-        if self._tasks is not None:
-            self._tasks.discard(task)
+        tasks = self._tasks
+        if tasks is not None:
+            tasks.discard(task)
+            if not tasks:
+                self._tasks = None  # an idle termination holds no empty set
         if not task.cancelled() and task.exception() is not None:
             self.log.debug("task ended: %r", task.exception())
 
@@ -633,14 +636,15 @@ class Leg(asyncio.BufferedProtocol):
     """One TCP connection of a termination, with its TLS session on a TLS transport."""
 
     __slots__ = (
+        "_closed",
         "_closing",
+        "_gone",
         "_held",
         "_pauses",
         "_peer_gone",
         "_timer",
         "_wire",
         "accepted",
-        "closed",
         "env",
         "out",
         "peer_host",
@@ -659,7 +663,8 @@ class Leg(asyncio.BufferedProtocol):
         self.tls: TLSSession | None = None
         self.ready = False
         self.out: _Direction | None = None
-        self.closed: asyncio.Future[None] = env.loop.create_future()
+        self._gone = False  # the connection is over (or never became a transport)
+        self._closed: asyncio.Future[None] | None = None  # made when awaited
         self._held = b""  # application bytes waiting for the other leg
         self._wire = b""  # TLS bytes waiting for role / fingerprints / establish_tls
         self._pauses = 0  # _Pause bits
@@ -668,6 +673,22 @@ class Leg(asyncio.BufferedProtocol):
         self._timer: asyncio.TimerHandle | None = None
         #: The remote IP of the connection (set when it is made).
         self.peer_host: str | None = None
+
+    @property
+    def closed(self) -> asyncio.Future[None]:
+        """Done once the connection is over (made on demand: an idle leg holds none)."""
+        closed = self._closed
+        if closed is None:
+            closed = self._closed = self.env.loop.create_future()
+            if self._gone:
+                closed.set_result(None)
+        return closed
+
+    def _set_gone(self) -> None:
+        self._gone = True
+        closed = self._closed
+        if closed is not None and not closed.done():
+            closed.set_result(None)
 
     # -- asyncio.Protocol -------------------------------------------------------------
 
@@ -754,8 +775,7 @@ class Leg(asyncio.BufferedProtocol):
         self._closing = True
         if self.tls is not None:
             self.tls.release()
-        if not self.closed.done():
-            self.closed.set_result(None)
+        self._set_gone()
 
     def pause_writing(self) -> None:
         self.term.relay.backpressure(self, on=True)
@@ -919,14 +939,13 @@ class Leg(asyncio.BufferedProtocol):
 
     def _abort(self) -> None:
         self._timer = None
-        if self.transport is not None and not self.closed.done():
+        if self.transport is not None and not self._gone:
             self.transport.abort()
 
     def lost_before_transport(self) -> None:
         """The accepted or opened socket never became a transport."""
         self._closing = True
-        if not self.closed.done():
-            self.closed.set_result(None)
+        self._set_gone()
 
 
 class _Direction:

@@ -55,6 +55,31 @@ async def test_initiate_connects_the_core_at_once(tmp_path: Path) -> None:
 
 
 @asynctest
+async def test_a_connected_termination_keeps_no_task_set_or_close_future(tmp_path: Path) -> None:
+    # Memory per idle session: the finished connect task leaves no empty set behind, and
+    # the future a close waits for is made only when something waits for it.
+    ue = write_certificate(tmp_path)
+    sink = TCPSink()
+    async with AGW() as agw:
+        call = await originating_call(agw, (ue.fingerprint,), await sink.start())
+        await asyncio.wait_for(sink.accepted.wait(), 5)
+        core = agw._contexts[call.context].terminations[call.core.termination]
+        for _ in range(100):
+            if core.leg is not None and core.leg.ready:
+                break
+            await asyncio.sleep(0.01)
+        leg = core.leg
+        assert leg is not None
+        assert leg.ready
+        await asyncio.sleep(0)  # the connect task's done callback
+        assert core._tasks is None
+        assert leg._closed is None
+        await run(agw, call.context, release("*"))
+        assert leg.closed.done()  # made on demand, already done: the leg is gone
+    await sink.close()
+
+
+@asynctest
 async def test_trigger_waits_for_the_incoming_connection(tmp_path: Path) -> None:
     leaks = LeakCheck()
     ue = write_certificate(tmp_path)
