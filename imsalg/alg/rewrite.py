@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from imsalg.iq.procedures import MSRPMode, Side
-from imsalg.sdp.attributes import E2AEIndicator, address_type_of
+from imsalg.sdp.attributes import E2AEIndicator, Setup, address_type_of
 from imsalg.sdp.model import SDPEditor, SessionDescription
 from imsalg.sdp.msrp import format_path
 
@@ -45,6 +45,8 @@ _E2AE: Final = StreamKind.E2AE
 _REMOVED: Final = StreamKind.REMOVED
 _AWARE: Final = MSRPMode.AWARE
 _APPLIED_LINE: Final = "a=3ge2ae:" + E2AEIndicator.APPLIED.value
+#: ``"a=setup:" + setup.value`` per value (``Enum.value`` is a Python-level property).
+_SETUP_LINES: Final = {setup: "a=setup:" + setup.value for setup in Setup}
 
 
 def _replace_all(
@@ -79,10 +81,10 @@ def _rewrite_anchored(
 
     # c=: media level, so the other m-lines keep the session-level c= (RFC 8866 §5.7).
     connection = f"c=IN {address_type_of(agw.address)} {agw.address}"
-    c_lines = list(sdp.lines_of(media, "c"))
+    c_lines = sdp.line_indexes(media, "c")
     if c_lines:
-        editor.replace(c_lines[0][0], connection)
-        for index, _ in c_lines[1:]:
+        editor.replace(c_lines[0], connection)
+        for index in c_lines[1:]:
             editor.delete(index)
     else:
         after = start
@@ -95,7 +97,7 @@ def _rewrite_anchored(
     if setup_sent is None:
         _delete_all(editor, sdp.attributes(media, "setup"))
     else:
-        _replace_all(editor, media, sdp.attributes(media, "setup"), "a=setup:" + setup_sent.value)
+        _replace_all(editor, media, sdp.attributes(media, "setup"), _SETUP_LINES[setup_sent])
 
     e2ae = stream.kind is _E2AE
     side = leg.side

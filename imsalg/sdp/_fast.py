@@ -86,9 +86,11 @@ def fast_constructor_problems(
     """What makes *build* not a fast constructor of *cls* (empty: nothing).
 
     Checked: *cls* has no validator, converter or default factory; the parameters of
-    *build* are the fields of *cls* in order, with the same defaults; built from
-    *sample* (keyword arguments for the required fields) and from all fields, it gives
-    what ``cls(...)`` gives, of the same type and frozen.
+    *build* are the fields of *cls* in order, with the same defaults (a parameter may have
+    none where the field has one: Python puts no required parameter after a defaulted
+    one, which a keyword-only attrs class may); built from *sample* (keyword arguments
+    for the required fields, plus the defaults *build* does not know) and from all
+    fields, it gives what ``cls(...)`` gives, of the same type and frozen.
     """
     problems = []
     fields = attrs.fields(cls)
@@ -101,12 +103,17 @@ def fast_constructor_problems(
     if [p.name for p in parameters] != [field.name for field in fields]:
         problems.append(f"{build.__name__}: parameters are not the fields of {cls.__name__}")
         return problems
+    arguments = dict(sample)
     for parameter, field in zip(parameters, fields, strict=True):
-        default = inspect.Parameter.empty if field.default is attrs.NOTHING else field.default
-        if parameter.default is not default and parameter.default != default:
+        if parameter.default is inspect.Parameter.empty:
+            if field.default is not attrs.NOTHING:
+                arguments.setdefault(field.name, field.default)
+        elif field.default is attrs.NOTHING or (
+            parameter.default is not field.default and parameter.default != field.default
+        ):
             problems.append(f"{build.__name__}: default of {field.name} differs")
     expected = cls(**sample)
-    for built in (build(**sample), build(*attrs.astuple(expected, recurse=False))):
+    for built in (build(**arguments), build(*attrs.astuple(expected, recurse=False))):
         if type(built) is not cls or built != expected or hash(built) != hash(expected):
             problems.append(f"{build.__name__}({sample}) differs from {cls.__name__}(...)")
         try:

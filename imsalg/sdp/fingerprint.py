@@ -21,6 +21,8 @@ from typing import Final
 
 import attrs
 
+from imsalg.sdp._fast import builder_class
+
 __all__ = [
     "FORBIDDEN_HASHES",
     "SUPPORTED_HASHES",
@@ -90,11 +92,13 @@ class Fingerprint:
         digest = _digest_of(hexes)
         if digest is None:
             raise ValueError(f"bad fingerprint hex {hexes[:40]!r}")
-        fingerprint = cls(name, digest)
-        expected = fingerprint.expected_length
+        hash_name = name.lower()
+        expected = _DIGEST_SIZES.get(hash_name)
         if expected is not None and len(digest) != expected:
             raise ValueError(f"{name} fingerprint has {len(digest)} octets, expected {expected}")
-        return fingerprint
+        if cls is not Fingerprint:
+            return cls(hash_name, digest)
+        return _new_fingerprint(hash_name, digest)
 
     @classmethod
     def of_certificate(cls, der: bytes, hash_name: str = "sha-256") -> Fingerprint:
@@ -136,6 +140,19 @@ class Fingerprint:
 
     def __str__(self) -> str:
         return self.format()
+
+
+_BuildFingerprint = builder_class(Fingerprint)
+
+
+def _new_fingerprint(hash_name: str, digest: bytes) -> Fingerprint:
+    """``Fingerprint(hash_name, digest)`` for a *hash_name* already in lower case (what
+    the converter would make it), built fast (see :mod:`imsalg.sdp._fast`)."""
+    self = _BuildFingerprint()
+    self.hash_name = hash_name
+    self.digest = digest
+    self.__class__ = Fingerprint
+    return self  # type: ignore[no-any-return]
 
 
 def usable_fingerprints(fingerprints: Iterable[Fingerprint]) -> tuple[Fingerprint, ...]:

@@ -108,9 +108,11 @@ class MediaInfo:
         setup_level: str | None,
         connection_value: ConnectionValue,
         connection_value_present: bool,
+        here: _Attributes | None = None,
     ) -> None:
         self._sdp = sdp
-        self._here = sdp.attribute_map(index)
+        # *here*: the section's attribute map when the caller holds it already.
+        self._here = sdp.attribute_map(index) if here is None else here
         self.index = index
         self.line = sdp.media_line(index)
         self.connection = connection
@@ -300,11 +302,11 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
 
     # RFC 8866 §5.7: a media-level c= replaces the session-level one.
     connection: ConnectionData | None = None
-    c_lines = list(sdp.lines_of(media, "c")) or list(sdp.lines_of(None, "c"))
+    c_lines = sdp.line_indexes(media, "c") or sdp.line_indexes(None, "c")
     if c_lines:
-        index, value = c_lines[0]
+        index = c_lines[0]
         try:
-            connection = ConnectionData.parse(value)
+            connection = ConnectionData.parse(sdp.lines[index][2:])
         except ValueError as exc:
             raise SDPSyntaxError(f"bad c= line: {exc}", line=index + 1) from None
 
@@ -339,6 +341,7 @@ def read_media(sdp: SessionDescription, media: int) -> MediaInfo:
         setup_level=setup_level,
         connection_value=connection_value,
         connection_value_present=bool(connection_lines),
+        here=here,
     )
 
 

@@ -245,20 +245,19 @@ class SessionDescription:
             position = text.find(needle, counted, end)
         return found
 
-    def lines_of(self, media: int | None, kind: str) -> Iterator[tuple[int, str]]:
-        """``(index, value)`` for each ``<kind>=`` line in a section (value without ``x=``)."""
-        lines = self.lines
+    def line_indexes(self, media: int | None, kind: str) -> list[int]:
+        """Indices of the ``<kind>=`` lines of a section, in order."""
         prefix = kind + "="
         found = self._search(media, prefix) if "\n" not in prefix else None
         if found is not None:
-            return iter([(index, lines[index][2:]) for index in found])
-        return iter(
-            [
-                (index, lines[index][2:])
-                for index in self.section_range(media)
-                if lines[index].startswith(prefix)
-            ]
-        )
+            return found
+        lines = self.lines
+        return [index for index in self.section_range(media) if lines[index].startswith(prefix)]
+
+    def lines_of(self, media: int | None, kind: str) -> Iterator[tuple[int, str]]:
+        """``(index, value)`` for each ``<kind>=`` line in a section (value without ``x=``)."""
+        lines = self.lines
+        return iter([(index, lines[index][2:]) for index in self.line_indexes(media, kind)])
 
     def attributes(self, media: int | None, name: str) -> list[tuple[int, str | None]]:
         """``(index, value)`` for each ``a=name[:value]`` line in a section, in order.

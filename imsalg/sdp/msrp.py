@@ -25,7 +25,9 @@ from typing import Final
 
 import attrs
 
-__all__ = ["MSRPURI", "format_path", "parse_path"]
+from imsalg.sdp._fast import builder_class
+
+__all__ = ["MSRPURI", "format_path", "new_msrp_uri", "parse_path"]
 
 _UNRESERVED = r"A-Za-z0-9\-._~"
 _SUB_DELIMS = r"!$&'()*+,;="
@@ -90,13 +92,14 @@ class MSRPURI:
         )
         if params and _BAD_PARAMS_RE.search(params) is not None:
             raise ValueError(f"malformed URI parameters in {text[:80]!r}")
-        if port is not None and int(port) > 65535:
+        number = None if port is None else int(port)
+        if number is not None and number > 65535:
             raise ValueError(f"port {port} out of range in {text[:80]!r}")
-        return cls(
+        return (new_msrp_uri if cls is MSRPURI else cls)(
             scheme=scheme,
             userinfo=userinfo,
             host=host,
-            port=int(port) if port is not None else None,
+            port=number,
             session_id=session,
             transport=transport,
             params=tuple(params[1:].split(";")) if params else (),
@@ -134,6 +137,32 @@ class MSRPURI:
             and self.session_id == other.session_id
             and self.transport.lower() == other.transport.lower()
         )
+
+
+_BuildMSRPURI = builder_class(MSRPURI)
+
+
+def new_msrp_uri(
+    scheme: str,
+    userinfo: str | None,
+    host: str,
+    port: int | None = None,
+    session_id: str | None = None,
+    transport: str = "tcp",
+    params: tuple[str, ...] = (),
+) -> MSRPURI:
+    """``MSRPURI(...)``, fast (see :mod:`imsalg.sdp._fast`; ``userinfo`` has no default:
+    a required field follows it)."""
+    self = _BuildMSRPURI()
+    self.scheme = scheme
+    self.userinfo = userinfo
+    self.host = host
+    self.port = port
+    self.session_id = session_id
+    self.transport = transport
+    self.params = params
+    self.__class__ = MSRPURI
+    return self  # type: ignore[no-any-return]
 
 
 def _decode_unreserved(match: re.Match[str]) -> str:
