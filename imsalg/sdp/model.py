@@ -70,6 +70,7 @@ class SessionDescription:
     __slots__ = (
         "_attribute_maps",
         "_eol",
+        "_line_maps",
         "_media_checked",
         "_media_lines",
         "_searchable",
@@ -113,6 +114,8 @@ class SessionDescription:
         #: The one line ending of the body, when it has only one (None: unknown or mixed).
         self._eol = uniform_eol
         self._attribute_maps: dict[int | None, _AttributeMap] = {}
+        #: Per section with an attribute map: its other lines' indices by line type.
+        self._line_maps: dict[int | None, dict[str, list[int]]] = {}
 
     @classmethod
     def parse(cls, text: str) -> SessionDescription:
@@ -247,6 +250,9 @@ class SessionDescription:
 
     def line_indexes(self, media: int | None, kind: str) -> list[int]:
         """Indices of the ``<kind>=`` lines of a section, in order."""
+        mapped = self._line_maps.get(media)
+        if mapped is not None and len(kind) == 1 and kind != "a":
+            return list(mapped.get(kind, ()))
         prefix = kind + "="
         found = self._search(media, prefix) if "\n" not in prefix else None
         if found is not None:
@@ -289,12 +295,14 @@ class SessionDescription:
         """Every ``a=`` line of a section, by name: ``{name: [(index, value), ...]}``.
 
         Built in one pass on first use and cached; values as in :meth:`attributes`.
-        The caller must not change the returned mapping.
+        The caller must not change the returned mapping. The same pass notes where the
+        section's other lines are, by type, for :meth:`line_indexes`.
         """
         cached = self._attribute_maps.get(media)
         if cached is not None:
             return cached
         found: _AttributeMap = {}
+        others: dict[str, list[int]] = {}
         section = self.section_range(media)
         for index, line in enumerate(self.lines[section.start : section.stop], section.start):
             if line.startswith("a="):
@@ -305,7 +313,15 @@ class SessionDescription:
                     found[name] = [entry]
                 else:
                     named.append(entry)
+            else:
+                kind = line[:1]
+                indexes = others.get(kind)
+                if indexes is None:
+                    others[kind] = [index]
+                else:
+                    indexes.append(index)
         self._attribute_maps[media] = found
+        self._line_maps[media] = others
         return found
 
     def attribute(self, media: int | None, name: str) -> tuple[int, str | None] | None:
