@@ -54,7 +54,10 @@ def builder_class(cls: type[attrs.AttrsInstance]) -> type[Any]:
 def register_replace(cls: type[attrs.AttrsInstance], build: Callable[..., Any]) -> None:
     """Let :func:`fast_replace` copy *cls* with *build*, its fast constructor, whose
     parameters are the fields of *cls* in order."""
-    names = [field.name for field in attrs.fields(cls)]
+    fields = attrs.fields(cls)
+    if any(field.alias != field.name for field in fields):
+        raise TypeError(f"{cls.__name__}: a field whose __init__ argument is not its name")
+    names = [field.name for field in fields]
     _REPLACERS[cls] = (
         operator.attrgetter(*names),
         {name: position for position, name in enumerate(names)},

@@ -91,3 +91,12 @@ def test_replace_is_evolve() -> None:
 def test_replace_of_a_class_without_fast_constructor_is_evolve() -> None:
     roles = state.replace(_ROLES, answered=False)
     assert roles == attrs.evolve(_ROLES, answered=False)
+
+
+def test_replace_refuses_a_class_with_an_aliased_field() -> None:
+    @attrs.frozen
+    class Private:
+        _hidden: int
+
+    with pytest.raises(TypeError, match="not its name"):
+        _fast.register_replace(Private, Private)
