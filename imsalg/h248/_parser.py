@@ -159,6 +159,9 @@ _VERSION_RE: Final = re.compile(r"(?i:megaco|!)/([0-9]{1,2})\Z")
 _HEX_RE: Final = re.compile(r"[0-9A-Fa-f]+\Z")
 _OCTET_INITIALS: Final = frozenset("lLrR")
 _LOCAL_INITIALS: Final = frozenset("lL")
+# What unescape_octets may strip at the start and at the end of an octet string.
+_OCTET_LEADING: Final = frozenset(" \t\r\n")
+_OCTET_TRAILING: Final = frozenset(" \t")
 _OCTET_HEAD_RE: Final = OCTET_HEAD_RE
 
 
@@ -311,9 +314,12 @@ def _list(
     while True:
         value, index = item(tokens, index)
         items.append(value)
-        if tokens[index] != ",":
-            return items, _closed(tokens, index)
+        token = tokens[index]
         index += 1
+        if token != ",":
+            if token != "}":
+                _fail(tokens, index - 1, "',' or '}'")
+            return items, index
 
 
 def _optional_list(
@@ -573,9 +579,12 @@ def _mid(tokens: _Tokens, index: int) -> tuple[m.MId, int]:
         name = tokens[index + 1]
         if not is_domain_name(name):
             _fail(tokens, index + 1, "a domain name")
-        index = _expect(tokens, index + 2, ">")
-        port, index = _port(tokens, index)
-        return _DomainName(name=name, port=port), index
+        if tokens[index + 2] != ">":
+            _fail(tokens, index + 2, "'>'")
+        if tokens[index + 3] != ":":
+            return _DomainName(name=name, port=None), index + 3
+        port = _uint(tokens, index + 4, _UINT16, "a port number")
+        return _DomainName(name=name, port=port), index + 5
     kw = _KIND[token]
     if kw is T_MTP and tokens[index + 1] == "{":
         # mtpAddress = MTPToken LBRKT 4*8 (HEXDIG) RBRKT
@@ -608,7 +617,11 @@ def _transaction(tokens: _Tokens, index: int) -> tuple[m.Transaction, int]:
         #                      *(COMMA actionRequest) RBRKT
         if tokens[index + 1] != "=":
             _fail(tokens, index + 1, "'='")
-        tid = _uint(tokens, index + 2, _UINT32, "a transaction ID")
+        token = tokens[index + 2]
+        # TransactionID = UINT32 (the test of _uint)
+        if not (token.isdigit() and len(token) <= 10 and int(token) <= _UINT32):
+            _fail(tokens, index + 2, "a transaction ID")
+        tid = int(token)
         actions, index = _list(tokens, index + 3, _action_request)
         return _TransactionRequest(transaction_id=tid, actions=tuple(actions)), index
     if kw is T_REPLY:
@@ -643,11 +656,18 @@ def _transaction_ack(tokens: _Tokens, index: int) -> tuple[m.TransactionAck, int
 def _transaction_reply(tokens: _Tokens, index: int) -> tuple[m.TransactionReply, int]:
     """transactionReply = ReplyToken EQUAL TransactionID LBRKT [ImmAckRequiredToken COMMA]
     (errorDescriptor / actionReplyList) RBRKT."""
-    index = _expect(tokens, index, "=")
-    if "/" in tokens[index]:
-        raise _Fail(index, "segmented replies (H.248.1 v3 segmentation) are not supported")
-    tid = _uint(tokens, index, _UINT32, "a transaction ID")
-    index = _expect(tokens, index + 1, "{")
+    if tokens[index] != "=":
+        _fail(tokens, index, "'='")
+    token = tokens[index + 1]
+    if "/" in token:
+        raise _Fail(index + 1, "segmented replies (H.248.1 v3 segmentation) are not supported")
+    # TransactionID = UINT32 (the test of _uint)
+    if not (token.isdigit() and len(token) <= 10 and int(token) <= _UINT32):
+        _fail(tokens, index + 1, "a transaction ID")
+    tid = int(token)
+    if tokens[index + 2] != "{":
+        _fail(tokens, index + 2, "'{'")
+    index += 3
     imm_ack = False
     kw = _KIND[tokens[index]]
     if kw is T_IMM_ACK_REQUIRED:
@@ -663,10 +683,12 @@ def _transaction_reply(tokens: _Tokens, index: int) -> tuple[m.TransactionReply,
     while True:
         action, index = _action_reply(tokens, index)
         actions.append(action)
-        if tokens[index] != ",":
-            break
+        token = tokens[index]
         index += 1
-    index = _closed(tokens, index)
+        if token != ",":
+            break
+    if token != "}":
+        _fail(tokens, index - 1, "',' or '}'")
     return _TransactionReply(
         transaction_id=tid, actions=tuple(actions), imm_ack_required=imm_ack
     ), index
@@ -810,10 +832,12 @@ def _action_request(tokens: _Tokens, index: int) -> tuple[m.ActionRequest, int]:
         else:
             command, index = _command(tokens, index)
             commands.append(command)
-        if tokens[index] != ",":
-            break
+        token = tokens[index]
         index += 1
-    index = _closed(tokens, index)
+        if token != ",":
+            break
+    if token != "}":
+        _fail(tokens, index - 1, "',' or '}'")
     return _ActionRequest(
         context_id=context_id,
         context=None if context is None else context.build(),
@@ -856,9 +880,10 @@ def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
     (commandReply COMMA errorDescriptor)) RBRKT]."""
     if _KIND[tokens[index]] is not T_CONTEXT:
         _fail(tokens, index, "Context")
-    index = _expect(tokens, index + 1, "=")
-    context_id = _context_id(tokens, index)
-    index += 1
+    if tokens[index + 1] != "=":
+        _fail(tokens, index + 1, "'='")
+    context_id = _context_id(tokens, index + 2)
+    index += 3
     if tokens[index] != "{":
         return _ActionReply(context_id=context_id), index
     index += 1
@@ -869,8 +894,10 @@ def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
         kw = _KIND[tokens[index]]
         if kw is T_ERROR:
             error, index = _error(tokens, index + 1)
-            if tokens[index] != "}":
+            token = tokens[index]
+            if token != "}":
                 _fail(tokens, index, "'}'")
+            index += 1
             break
         if kw in _CONTEXT_PROPERTIES:
             if context is None:
@@ -879,10 +906,12 @@ def _action_reply(tokens: _Tokens, index: int) -> tuple[m.ActionReply, int]:
         else:
             reply, index = _command_reply(tokens, index, kw)
             replies.append(reply)
-        if tokens[index] != ",":
-            break
+        token = tokens[index]
         index += 1
-    index = _closed(tokens, index)
+        if token != ",":
+            break
+    if token != "}":
+        _fail(tokens, index - 1, "',' or '}'")
     built = None if context is None else context.build()
     return _ActionReply(
         context_id=context_id, context=built, replies=tuple(replies), error=error
@@ -917,7 +946,13 @@ def _command(tokens: _Tokens, index: int) -> tuple[m.Command, int]:
         )
     if tokens[index + 1] != "=":
         _fail(tokens, index + 1, "'='")
-    terminations, index = _termination_list(tokens, index + 2)
+    token = tokens[index + 2]
+    if token[:1] in SAFE_CHARS and "{" not in token:
+        # The usual case: one termination ID (what _termination_list returns for it).
+        terminations: tuple[str, ...] = (token,)
+        index += 3
+    else:
+        terminations, index = _termination_list(tokens, index + 2)
     has_body = tokens[index] == "{"
     if has_body:
         index += 1
@@ -1017,10 +1052,12 @@ def _descriptors(
         if slots[slot] is not None:
             _twice(tokens, index)
         slots[slot], index = parser(tokens, index + 1)
-        if tokens[index] != ",":
-            break
+        token = tokens[index]
         index += 1
-    index = _closed(tokens, index)
+        if token != ",":
+            break
+    if token != "}":
+        _fail(tokens, index - 1, "',' or '}'")
     return index
 
 
@@ -1028,10 +1065,18 @@ def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.Com
     """commandReply = serviceChangeReply / auditReply / ammsReply / notifyReply."""
     if kw is None or kw not in _REPLIES:
         _fail(tokens, index, "a command reply, a context property or Error")
-    index = _expect(tokens, index + 1, "=")
+    if tokens[index + 1] != "=":
+        _fail(tokens, index + 1, "'='")
+    index += 2
     if kw in (T_AUDIT_VALUE, T_AUDIT_CAPABILITY) and (_KIND[tokens[index]] is T_CONTEXT):
         raise _Fail(index, "the context form of an audit reply is not supported")
-    terminations, index = _termination_list(tokens, index)
+    token = tokens[index]
+    if token[:1] in SAFE_CHARS and "{" not in token:
+        # The usual case: one termination ID (what _termination_list returns for it).
+        terminations: tuple[str, ...] = (token,)
+        index += 1
+    else:
+        terminations, index = _termination_list(tokens, index)
     if tokens[index] != "{":
         return _REPLIES[kw](terminations=terminations), index
     index += 1
@@ -1155,17 +1200,23 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
             #                    *(COMMA streamParm) RBRKT
             if tokens[index + 1] != "=":
                 _fail(tokens, index + 1, "'='")
-            stream_id = _uint(tokens, index + 2, _UINT16, "a stream ID")
+            token = tokens[index + 2]
+            # StreamID = UINT16 (the test of _uint)
+            if not (token.isdigit() and len(token) <= 10 and int(token) <= _UINT16):
+                _fail(tokens, index + 2, "a stream ID")
+            stream_id = int(token)
             if tokens[index + 3] != "{":
                 _fail(tokens, index + 3, "'{'")
             parms: list[Any] = [None, None, None, None]
             index += 4
             while True:
                 index = _stream_parm(tokens, index, parms)
-                if tokens[index] != ",":
-                    break
+                token = tokens[index]
                 index += 1
-            index = _closed(tokens, index)
+                if token != ",":
+                    break
+            if token != "}":
+                _fail(tokens, index - 1, "',' or '}'")
             streams.append(
                 _StreamDescriptor(
                     stream_id=stream_id,
@@ -1183,10 +1234,12 @@ def _media(tokens: _Tokens, index: int) -> tuple[m.MediaDescriptor, int]:
             if bare is None:
                 bare = [None, None, None, None]
             index = _stream_parm(tokens, index, bare)
-        if tokens[index] != ",":
-            break
+        token = tokens[index]
         index += 1
-    index = _closed(tokens, index)
+        if token != ",":
+            break
+    if token != "}":
+        _fail(tokens, index - 1, "',' or '}'")
     if bare is not None:
         # "using either streamParms or streamDescriptors but not both"
         if streams:
@@ -1211,8 +1264,9 @@ def _stream_parm(tokens: _Tokens, index: int, parms: list[Any]) -> int:
             # A comment between the keyword and the brace: it may hold a brace itself.
             brace = _OCTET_HEAD_RE.match(token).end() - 1  # type: ignore[union-attr]
         # The scanner takes "\}" as an escape, so the token is closed exactly when it ends
-        # in a brace that is not part of one.
-        if not token.endswith("}") or (token.endswith("\\}") and not token.endswith("}}")):
+        # in a brace that is not part of one (an escape: a backslash before it; the token
+        # holds at least "L{").
+        if token[-1] != "}" or token[-2] == "\\":
             raise _Fail(
                 index,
                 f"{_OCTET_HEAD_RE.match(token)[1]} descriptor not closed by '}}' "  # type: ignore[index]
@@ -1225,7 +1279,11 @@ def _stream_parm(tokens: _Tokens, index: int, parms: list[Any]) -> int:
             _twice(tokens, index)
         # Slicing past the usual line break after the brace spares unescape_octets a copy.
         start = brace + 2 if token[brace + 1 : brace + 2] == "\n" else brace + 1
-        parms[slot] = unescape_octets(token[start:-1])
+        sdp = token[start:-1]
+        if sdp[:1] in _OCTET_LEADING or sdp[-1:] in _OCTET_TRAILING or "\\}" in sdp:
+            # Only then does unescape_octets change the text.
+            sdp = unescape_octets(sdp)
+        parms[slot] = sdp
         return index + 1
     kw = _KIND[token]
     if kw is T_LOCAL_CONTROL:
@@ -1266,6 +1324,20 @@ _LOCAL_CONTROL_KEYS: Final[_Keyed] = {
 
 
 def _termination_state(tokens: _Tokens, index: int) -> tuple[m.TerminationState, int]:
+    if tokens[index] == "{" and tokens[index + 2] == "=" and tokens[index + 4] == "}":
+        # The usual shape, "{ pkg/name = value }": what _keyed_properties gives for it (no
+        # keyword holds a "/"), in one call less.
+        name = tokens[index + 1]
+        value = tokens[index + 3]
+        if (
+            value[:1] in SAFE_CHARS
+            and "{" not in value
+            and name[:1] in SAFE_CHARS
+            and "/" in name
+            and "{" not in name
+        ):
+            prop = _PropertyParm(name=name, values=(value,))
+            return _TerminationState(properties=(prop,)), index + 5
     values, properties, index = _keyed_properties(tokens, index, _TERMINATION_STATE_KEYS)
     if values is None:
         return _TerminationState(properties=properties), index
@@ -1275,6 +1347,16 @@ def _termination_state(tokens: _Tokens, index: int) -> tuple[m.TerminationState,
 
 
 def _local_control(tokens: _Tokens, index: int) -> tuple[m.LocalControl, int]:
+    if (
+        tokens[index] == "{"
+        and tokens[index + 2] == "="
+        and tokens[index + 4] == "}"
+        and _KIND[tokens[index + 1]] is T_MODE
+    ):
+        # The usual shape, "{ Mode = <mode> }": what _keyed_properties gives for it.
+        mode = vocabulary.STREAM_MODES.get(_KIND[tokens[index + 3]])  # type: ignore[arg-type]
+        if mode is not None:
+            return _LocalControl(mode=mode), index + 5
     values, properties, index = _keyed_properties(tokens, index, _LOCAL_CONTROL_KEYS)
     if values is None:
         return _LocalControl(properties=properties), index
@@ -1391,17 +1473,38 @@ def _events_with(tokens: _Tokens, index: int, second: bool) -> tuple[m.EventsDes
     events: list[m.RequestedEvent] = []
     while True:
         name = tokens[index]
-        if tokens[index + 1] != "{" and name[:1] in SAFE_CHARS and "/" in name and "{" not in name:
-            # The usual case: an event name without parameters.
-            events.append(_RequestedEvent(name=name))
-            index += 1
-        else:
+        event = None
+        if name[:1] in SAFE_CHARS and "/" in name and "{" not in name:
+            # The usual cases, built as _event_with_parameters builds them: an event name
+            # without parameters, or with one parameter "{ name = value }" whose name is no
+            # keyword and whose value is a SafeChars run. (When tokens[index + 1] is "{",
+            # a token of the text, the padding reaches index + 5.)
+            if tokens[index + 1] != "{":
+                event = _RequestedEvent(name=name)
+                index += 1
+            elif tokens[index + 3] == "=" and tokens[index + 5] == "}":
+                parameter = tokens[index + 2]
+                value = tokens[index + 4]
+                if (
+                    parameter[:1] in SAFE_CHARS
+                    and "{" not in parameter
+                    and value[:1] in SAFE_CHARS
+                    and "{" not in value
+                    and _KIND[parameter] is None
+                ):
+                    parm = _PropertyParm(name=parameter, values=(value,))
+                    event = _RequestedEvent(name=name, parameters=(parm,))
+                    index += 6
+        if event is None:
             event, index = _event_with_parameters(tokens, index, second)
-            events.append(event)
-        if tokens[index] != ",":
-            break
+        events.append(event)
+        token = tokens[index]
         index += 1
-    return _EventsDescriptor(request_id=request_id, events=tuple(events)), _closed(tokens, index)
+        if token != ",":
+            break
+    if token != "}":
+        _fail(tokens, index - 1, "',' or '}'")
+    return _EventsDescriptor(request_id=request_id, events=tuple(events)), index
 
 
 def _event_with_parameters(

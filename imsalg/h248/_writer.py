@@ -89,7 +89,6 @@ from imsalg.h248._bound import (
 )
 from imsalg.h248._lexical import (
     TIMESTAMP_RE,
-    escape_octets,
     is_domain_name,
     is_ip_address,
     is_safe_run,
@@ -111,6 +110,10 @@ _UINT16: Final = 0xFFFF
 _UNQUOTABLE: Final = re.compile(r'["\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 # Names the scanner takes for the start of a Local/Remote descriptor when "{" follows.
 _OCTET_KEYWORDS: Final = frozenset({"local", "remote", "l", "r"})
+_OCTET_INITIALS: Final = frozenset("lLrR")
+# The first and last characters of SDP that _sdp may refuse.
+_SDP_FIRST: Final = frozenset(" \t\r\n")
+_SDP_LAST: Final = frozenset(" \t\\")
 _DIGIT_MAP_VALUE: Final = re.compile(r"[A-Za-z0-9+\-&!_/'?@^`~*$\\().%|\[\]:,]+\Z")
 _HEX: Final = re.compile(r"[0-9A-Fa-f]+\Z")
 
@@ -202,7 +205,8 @@ def _sdp(sdp: str, what: str) -> str:
     stripped = sdp.rstrip(" \t")
     if stripped != sdp and stripped[-1:] in ("\r", "\n"):
         raise H248Error(f"{what} SDP ends with a line of blanks (it would be dropped)")
-    return escape_octets(sdp)
+    # escape_octets(sdp), without the call
+    return sdp.replace("}", "\\}") if "}" in sdp else sdp
 
 
 def _mid_text(mid: m.MId | int) -> str:
@@ -231,7 +235,9 @@ def _mid_text(mid: m.MId | int) -> str:
         raise H248Error(f"{mid!r} is not an mId")
     if port is None:
         return text
-    return f"{text}:{_uint(port, _UINT16, 'port')}"
+    if type(port) is not int or not 0 <= port <= _UINT16:
+        _uint(port, _UINT16, "port")  # raises
+    return f"{text}:{port}"
 
 
 class _Writer:
@@ -294,7 +300,9 @@ class _Writer:
     # -- message --------------------------------------------------------------------------
 
     def message(self, message: m.Message) -> str:
-        version = _uint(message.version, 99, "version")
+        version = message.version
+        if type(version) is not int or not 0 <= version <= 99:
+            _uint(version, 99, "version")  # raises
         head = ""
         if message.authentication is not None:
             head = self.authentication(message.authentication) + (" " if self.compact else "\n")
@@ -328,7 +336,9 @@ class _Writer:
         if isinstance(transaction, m.TransactionRequest):
             if not transaction.actions:
                 raise H248Error("a transaction request needs at least one action")
-            tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
+            tid = transaction.transaction_id
+            if type(tid) is not int or not 0 <= tid <= _UINT32:
+                _uint(tid, _UINT32, "transaction ID")  # raises
             items = []
             for action in transaction.actions:
                 items.append(self.action_request(action, inner))
@@ -337,7 +347,9 @@ class _Writer:
                 f"{self.block_end}}}"
             )
         if isinstance(transaction, m.TransactionReply):
-            tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
+            tid = transaction.transaction_id
+            if type(tid) is not int or not 0 <= tid <= _UINT32:
+                _uint(tid, _UINT32, "transaction ID")  # raises
             items = []
             if transaction.imm_ack_required:
                 items.append(inner + t[T_IMM_ACK_REQUIRED])
@@ -355,8 +367,8 @@ class _Writer:
                 f"{self.block_end}}}"
             )
         if isinstance(transaction, m.TransactionPending):
-            tid = _uint(transaction.transaction_id, _UINT32, "transaction ID")
-            head = f"{t[T_PENDING]}{self.eq}{tid}"
+            pending = _uint(transaction.transaction_id, _UINT32, "transaction ID")
+            head = f"{t[T_PENDING]}{self.eq}{pending}"
             return self.inline(head, ())
         if isinstance(transaction, m.TransactionResponseAck):
             if not transaction.acks:
@@ -425,8 +437,11 @@ class _Writer:
             items.append(self.command(command, inner))
         if not items:
             raise H248Error("an action request needs context properties or commands")
+        context_id = action.context_id
+        if type(context_id) is not int or not 0 <= context_id <= _UINT32:
+            context_id = self.context_id(context_id)
         return (
-            f"{indent}{self.context_eq}{self.context_id(action.context_id)}{self.block_open}"
+            f"{indent}{self.context_eq}{context_id}{self.block_open}"
             f"{self.block_sep.join(items)}{self.block_end}{indent}}}"
         )
 
@@ -456,7 +471,10 @@ class _Writer:
             items.append(self.command_reply(reply, inner))
         if action.error is not None:
             items.append(inner + self.error(action.error))
-        head = f"{indent}{self.context_eq}{self.context_id(action.context_id)}"
+        context_id = action.context_id
+        if type(context_id) is not int or not 0 <= context_id <= _UINT32:
+            context_id = self.context_id(context_id)
+        head = f"{indent}{self.context_eq}{context_id}"
         if not items:
             return head
         return f"{head}{self.block_open}{self.block_sep.join(items)}{self.block_end}{indent}}}"
@@ -470,7 +488,7 @@ class _Writer:
             tid = ids[0]
             if type(tid) is not str or not is_safe_run(tid):
                 _name(tid, "termination ID")  # raises
-            if body and tid.lower() in _OCTET_KEYWORDS:
+            if body and tid[0] in _OCTET_INITIALS and tid.lower() in _OCTET_KEYWORDS:
                 raise H248Error(
                     f"termination ID {tid!r} followed by '{{' would be read as a "
                     f"{'Local' if tid[0] in 'lL' else 'Remote'} descriptor"
@@ -517,7 +535,12 @@ class _Writer:
             items.append(inner + self.service_change_parms(command.parms))
         else:
             raise H248Error(f"{command!r} is not a command")
-        head = f"{indent}{word}{self.eq}{self.terminations(command.terminations, bool(items))}"
+        ids = command.terminations
+        tid = ids[0] if len(ids) == 1 else None
+        if type(tid) is not str or not is_safe_run(tid) or (items and tid[0] in _OCTET_INITIALS):
+            # All but one plain ID: the checks and errors of terminations().
+            tid = self.terminations(ids, bool(items))
+        head = f"{indent}{word}{self.eq}{tid}"
         if not items:
             return head
         return f"{head}{self.block_open}{self.block_sep.join(items)}{self.block_end}{indent}}}"
@@ -618,7 +641,10 @@ class _Writer:
         return f"{name}{self.eq}{{{inner}}}"
 
     def parameter(self, prop: m.PropertyParm, reserved: frozenset[str], what: str) -> str:
-        return self.property(prop, _parameter_name(prop.name, reserved, what))
+        name = prop.name
+        if type(name) is not str or not is_safe_run(name) or name.lower() in reserved:
+            _parameter_name(name, reserved, what)  # raises
+        return self.property(prop, name)
 
     def media(self, media: m.MediaDescriptor, indent: str) -> str:
         inner = indent + self.step
@@ -632,7 +658,9 @@ class _Writer:
             if stream.stream_id is None:
                 items.extend(self.stream_parms(stream, inner))
             else:
-                stream_id = _uint(stream.stream_id, _UINT16, "stream ID")
+                stream_id = stream.stream_id
+                if type(stream_id) is not int or not 0 <= stream_id <= _UINT16:
+                    _uint(stream_id, _UINT16, "stream ID")  # raises
                 parms = self.stream_parms(stream, inner + self.step)
                 items.append(
                     f"{inner}{self.stream_eq}{stream_id}{self.block_open}"
@@ -666,7 +694,10 @@ class _Writer:
         # The SDP goes on its own lines and the closing brace right after its last line
         # break: an indented brace would leave a line of blanks inside the octet string,
         # which strict readers (Wireshark) report as an invalid SDP line.
-        return f"{indent}{head}{self.octets_open}{_sdp(sdp, head)}}}"
+        if "}" in sdp or "\x00" in sdp or sdp[0] in _SDP_FIRST or sdp[-1] in _SDP_LAST:
+            # Only such SDP needs escaping, or may fail a check of _sdp.
+            sdp = _sdp(sdp, head)
+        return f"{indent}{head}{self.octets_open}{sdp}}}"
 
     def termination_state(self, state: m.TerminationState) -> str:
         t = self.tok
@@ -722,7 +753,9 @@ class _Writer:
             return t[T_EVENTS]
         if not events.events:
             raise H248Error("an Events descriptor with a request ID needs at least one event")
-        request_id = self.request_id(events.request_id)
+        request_id = events.request_id
+        if type(request_id) is not int or not 0 <= request_id <= _UINT32:
+            request_id = self.request_id(request_id)
         items = []
         for event in events.events:
             items.append(self.requested_event(event, second))
