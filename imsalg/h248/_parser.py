@@ -1068,7 +1068,13 @@ def _command_reply(tokens: _Tokens, index: int, kw: Token | None) -> tuple[m.Com
     if tokens[index + 1] != "=":
         _fail(tokens, index + 1, "'='")
     index += 2
-    if kw in (T_AUDIT_VALUE, T_AUDIT_CAPABILITY) and (_KIND[tokens[index]] is T_CONTEXT):
+    if (
+        kw in (T_AUDIT_VALUE, T_AUDIT_CAPABILITY)
+        and _KIND[tokens[index]] is T_CONTEXT
+        and tokens[index + 1] in ("[", "{")
+    ):
+        # contextTerminationAudit = EQUAL CtxToken (terminationIDList / LBRKT
+        # errorDescriptor RBRKT); a lone "C" or "Context" is a termination ID.
         raise _Fail(index, "the context form of an audit reply is not supported")
     token = tokens[index]
     if token[:1] in SAFE_CHARS and "{" not in token:

@@ -110,6 +110,8 @@ _UINT16: Final = 0xFFFF
 _UNQUOTABLE: Final = re.compile(r'["\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 # Names the scanner takes for the start of a Local/Remote descriptor when "{" follows.
 _OCTET_KEYWORDS: Final = frozenset({"local", "remote", "l", "r"})
+#: CtxToken: after "AuditValue =" and before "{" it starts contextTerminationAudit.
+_CONTEXT_KEYWORDS: Final = frozenset({"context", "c"})
 _OCTET_INITIALS: Final = frozenset("lLrR")
 # The first and last characters of SDP that _sdp may refuse.
 _SDP_FIRST: Final = frozenset(" \t\r\n")
@@ -564,6 +566,11 @@ class _Writer:
         else:
             raise H248Error(f"{reply!r} is not a command reply")
         ids = self.terminations(reply.terminations, bool(items))
+        if items and isinstance(reply, m.AuditReply) and ids.lower() in _CONTEXT_KEYWORDS:
+            raise H248Error(
+                f"termination ID {ids!r} followed by '{{' in an audit reply would be read "
+                "as its context form (contextTerminationAudit)"
+            )
         head = f"{indent}{self.tok[reply.token]}{self.eq}{ids}"
         if not items:
             return head

@@ -488,7 +488,13 @@ def _command_reply(draw: st.DrawFn) -> m.CommandReply:
     if kind == 0:
         cls = draw(st.sampled_from(_REPLY_CLASSES))
         audit = draw(_optional(_termination_audit()))
-        return cls(terminations=draw(_termination_list(body=audit is not None)), audit=audit)
+        terminations = _termination_list(body=audit is not None)
+        if audit is not None and issubclass(cls, m.AuditReply):
+            # "AuditValue = C {" is the context form (the encoder refuses it).
+            terminations = terminations.filter(
+                lambda ids: len(ids) > 1 or ids[0].lower() not in ("c", "context")
+            )
+        return cls(terminations=draw(terminations), audit=audit)
     if kind == 1:
         error = draw(_optional(errors))
         return m.NotifyReply(

@@ -528,6 +528,30 @@ def _with_property(prop: m.PropertyParm) -> m.Message:
         (m.Message(mid=m.DomainName(name="alg")), "at least one transaction"),
         (
             m.Message(
+                mid=m.DomainName(name="alg"),
+                transactions=(
+                    m.TransactionReply(
+                        transaction_id=1,
+                        actions=(
+                            m.ActionReply(
+                                context_id=1,
+                                replies=(
+                                    m.AuditValueReply(
+                                        terminations=("Context",),
+                                        audit=m.TerminationAudit(
+                                            packages=(m.PackageItem(name="g", version=1),)
+                                        ),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+            "context form",
+        ),
+        (
+            m.Message(
                 mid=m.DomainName(name="bad name"),
                 transactions=(m.TransactionPending(transaction_id=1),),
             ),
@@ -588,11 +612,24 @@ def test_syntax_errors_point_at_the_offending_token(
         ("!/3 [1.2.3.4] T=1{C=1{CA{PR=3}}}", "selection criteria"),
         ("!/3 [1.2.3.4] T=1{C=1{MF=t{E=1{a/b{NBRN{SG{a/c}}}}}}}", "RegulatedNotify"),
         ("!/3 [1.2.3.4] P=1{C=1{AV=C{[t1]}}}", "context form"),
+        ("!/3 [1.2.3.4] P=1{C=1{AV=Context[t1,t2]}}", "context form"),
     ],
 )
 def test_unsupported_constructs_are_refused_clearly(text: str, what: str) -> None:
     with pytest.raises(H248SyntaxError, match=what):
         decode(text)
+
+
+@pytest.mark.parametrize("name", ["C", "context"])
+def test_a_lone_termination_named_like_ctx_is_a_termination_in_an_audit_reply(name: str) -> None:
+    # auditOther = EQUAL TerminationID: without "[" or "{" after it, "C" is no CtxToken.
+    message = decode(f"!/3 [1.2.3.4] P=1{{C=1{{AV={name}}}}}")
+    [transaction] = message.transactions
+    assert isinstance(transaction, m.TransactionReply)
+    [reply] = transaction.actions[0].replies
+    assert reply == m.AuditValueReply(terminations=(name,))
+    for compact in (False, True):
+        assert decode(encode(message, compact=compact)) == message
 
 
 def test_error_position_counts_lines_after_crlf_and_cr() -> None:
