@@ -19,7 +19,7 @@ import pytest
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 CORE_PACKAGES: Final = ("imsalg/sdp", "imsalg/h248", "imsalg/iq", "imsalg/alg")
-CORE_MODULES: Final = ("imsalg/errors.py",)
+CORE_MODULES: Final = ("imsalg/errors.py", "imsalg/_fast.py")
 
 #: Imports the core must not make: (module or package, reason). A package covers its
 #: submodules (``os`` covers ``os.path``), except those in :data:`ALLOWED`.

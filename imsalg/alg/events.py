@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import attrs
 
+from imsalg._fast import builder_class
 from imsalg.errors import REASON_PHRASES
 from imsalg.iq.procedures import (
     GatewayFailure,
@@ -20,7 +21,6 @@ from imsalg.iq.procedures import (
     Side,
     TerminationStatistics,
 )
-from imsalg.sdp._fast import builder_class
 
 __all__ = [
     "Action",
@@ -133,7 +133,7 @@ class CallReleased:
 Action = SendGatewayRequest | ForwardSDP | RefuseSDP | StreamFailed | CallReleased
 
 
-# -- fast constructors (see imsalg.sdp._fast) -------------------------------------------
+# -- fast constructors (see imsalg._fast) -------------------------------------------
 # The actions every offer and answer returns; tests/alg/test_state.py checks them.
 
 _BuildSendGatewayRequest = builder_class(SendGatewayRequest)

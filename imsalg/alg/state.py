@@ -13,8 +13,8 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from imsalg._fast import builder_class, fast_replace, register_replace
 from imsalg.iq.procedures import Establishment, GatewayRequest, MSRPMode, Side, Transport
-from imsalg.sdp._fast import builder_class, fast_replace, register_replace
 from imsalg.sdp.fingerprint import Fingerprint
 from imsalg.sdp.msrp import MSRPURI
 from imsalg.sdp.roles import LegRoles
@@ -45,7 +45,7 @@ def replace(instance: _A, **changes: Any) -> _A:
 
     ``evolve`` walks the class's attribute definitions and goes through the attrs
     ``__init__``; the state classes are copied by their fast constructors
-    (:func:`imsalg.sdp._fast.fast_replace`). Their fields have no private or aliased
+    (:func:`imsalg._fast.fast_replace`). Their fields have no private or aliased
     names, so each field's name is its ``__init__`` argument.
     """
     return fast_replace(instance, changes)
@@ -211,7 +211,7 @@ class CallState:
     release_request: int | None = None
 
 
-# -- fast constructors (see imsalg.sdp._fast) -------------------------------------------
+# -- fast constructors (see imsalg._fast) -------------------------------------------
 # Same parameters, defaults and result as the class call, about five times faster; the
 # engine builds a dozen of these values per offer. tests/alg/test_state.py checks each
 # against its class.

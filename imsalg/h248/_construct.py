@@ -7,9 +7,9 @@ call: about 0.5 µs for a 4-field value on CPython 3.11, and the decoder builds 
 values per message. ``_builders.X(...)`` takes the same keyword arguments as ``X(...)``
 (same defaults, same converters) and builds the same object about three times faster:
 
-- the instance is created as a private subclass (:func:`builder_class`) that adds nothing to
-  the layout (no slots, no dict) and keeps the plain ``object`` ``__setattr__``, so each
-  field store is the interpreter's direct slot store;
+- the instance is created as a private subclass (:func:`imsalg._fast.builder_class`)
+  that adds nothing to the layout (no slots, no dict) and keeps the plain ``object``
+  ``__setattr__``, so each field store is the interpreter's direct slot store;
 - then its ``__class__`` is set to the model class, which CPython allows because the
   layouts are the same. The result is exactly what ``X(...)`` returns: same type, same
   fields, equal, same hash, and frozen from then on.
@@ -23,34 +23,16 @@ of the attrs ``__init__`` is skipped.
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
+# The builder subclass is the one the SDP and engine fast constructors use too.
+from imsalg._fast import builder_class
 from imsalg.h248 import model as m
 
 __all__ = ["builder_class", "source"]
 
 #: Defaults written as literals in ``_builders.py``; others are read from the attrs field.
 _LITERAL_DEFAULTS = (None, (), False, True)
-
-
-def builder_class(cls: type[attrs.AttrsInstance]) -> type[Any]:
-    """The subclass of *cls* the builders create before they set ``__class__`` to *cls*.
-
-    Typed ``Any``: its instances are written field by field, which the frozen *cls* forbids.
-    """
-    return type(
-        f"_Build{cls.__name__}",
-        (cls,),
-        {
-            "__slots__": (),
-            # Plain object behaviour while the fields are set (the frozen class refuses).
-            "__setattr__": object.__setattr__,
-            "__delattr__": object.__delattr__,
-            "__init__": object.__init__,
-        },
-    )
 
 
 def model_classes() -> list[type[attrs.AttrsInstance]]:

@@ -37,7 +37,7 @@ from typing import Any, Final
 
 import attrs
 
-from imsalg.sdp._fast import builder_class
+from imsalg._fast import builder_class
 from imsalg.sdp.attributes import Setup
 from imsalg.sdp.fingerprint import Fingerprint
 from imsalg.sdp.msrp import MSRPURI
@@ -323,7 +323,7 @@ class ContextLost:
 GatewayNotification = TLSSetupFailed | BearerReleased | TerminationHeartbeat | ContextLost
 
 
-# -- fast constructors (see imsalg.sdp._fast) -------------------------------------------
+# -- fast constructors (see imsalg._fast) -------------------------------------------
 # Same parameters, defaults and result as the class call, several times faster; the
 # engine builds these for every new stream. tests/iq/test_procedures.py checks each
 # against its class.

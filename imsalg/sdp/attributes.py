@@ -19,7 +19,7 @@ from typing import Final
 
 import attrs
 
-from imsalg.sdp._fast import builder_class
+from imsalg._fast import builder_class
 
 __all__ = [
     "ADDRESS_TYPES",
@@ -222,7 +222,7 @@ class ConnectionData:
         return f"{self.nettype} {self.addrtype} {self.address}"
 
 
-# -- fast constructors (see imsalg.sdp._fast) -------------------------------------------
+# -- fast constructors (see imsalg._fast) -------------------------------------------
 # Same parameters, defaults and result as the class call, several times faster: the
 # parsers above build one for every m= and c= line read. tests/sdp/test_fast.py checks them.
 

@@ -21,7 +21,7 @@ from typing import Final
 
 import attrs
 
-from imsalg.sdp._fast import builder_class
+from imsalg._fast import builder_class
 
 __all__ = [
     "FORBIDDEN_HASHES",
@@ -147,7 +147,7 @@ _BuildFingerprint = builder_class(Fingerprint)
 
 def _new_fingerprint(hash_name: str, digest: bytes) -> Fingerprint:
     """``Fingerprint(hash_name, digest)`` for a *hash_name* already in lower case (what
-    the converter would make it), built fast (see :mod:`imsalg.sdp._fast`)."""
+    the converter would make it), built fast (see :mod:`imsalg._fast`)."""
     self = _BuildFingerprint()
     self.hash_name = hash_name
     self.digest = digest

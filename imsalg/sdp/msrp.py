@@ -25,7 +25,7 @@ from typing import Final
 
 import attrs
 
-from imsalg.sdp._fast import builder_class
+from imsalg._fast import builder_class
 
 __all__ = ["MSRPURI", "format_path", "new_msrp_uri", "parse_path"]
 
@@ -151,7 +151,7 @@ def new_msrp_uri(
     transport: str = "tcp",
     params: tuple[str, ...] = (),
 ) -> MSRPURI:
-    """``MSRPURI(...)``, fast (see :mod:`imsalg.sdp._fast`; ``userinfo`` has no default:
+    """``MSRPURI(...)``, fast (see :mod:`imsalg._fast`; ``userinfo`` has no default:
     a required field follows it)."""
     self = _BuildMSRPURI()
     self.scheme = scheme

@@ -1,4 +1,4 @@
-"""The fast constructors of the hot frozen values (imsalg.sdp._fast) build exactly what
+"""The fast constructors of the hot frozen values (imsalg._fast) build exactly what
 the attrs classes build: same parameters and defaults, equal, same hash, frozen."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from typing import Any
 import attrs
 import pytest
 
+from imsalg import _fast
 from imsalg.alg import events, state
 from imsalg.iq import procedures
 from imsalg.iq.procedures import GatewayRequest, LocalSide, Side, Transport
-from imsalg.sdp import _fast
 from imsalg.sdp.attributes import Setup
 from imsalg.sdp.roles import decide_leg_roles
 

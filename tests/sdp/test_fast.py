@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from imsalg.sdp import _fast, fingerprint
+from imsalg import _fast
+from imsalg.sdp import fingerprint
 from imsalg.sdp.attributes import (
     ConnectionData,
     MediaLine,

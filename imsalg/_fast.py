@@ -1,4 +1,6 @@
-"""Fast construction of frozen attrs values on the hot paths of the core.
+"""Fast construction of frozen attrs values on the hot paths of the core: the SDP
+values, call state, Iq procedures and actions (their fast constructors are written beside
+their classes) and the H.248 model (the generated :mod:`imsalg.h248._builders`).
 
 An ``attrs.frozen`` class sets each field in ``__init__`` through a bound
 ``object.__setattr__`` (its own ``__setattr__`` refuses): about 80 ns a field on
