@@ -134,7 +134,8 @@ Action = SendGatewayRequest | ForwardSDP | RefuseSDP | StreamFailed | CallReleas
 
 
 # -- fast constructors (see imsalg._fast) -------------------------------------------
-# The actions every offer and answer returns; tests/alg/test_state.py checks them.
+# The actions every offer and answer returns; tests/alg/test_fast_constructors.py checks
+# them.
 
 _BuildSendGatewayRequest = builder_class(SendGatewayRequest)
 _BuildForwardSDP = builder_class(ForwardSDP)

@@ -213,8 +213,8 @@ class CallState:
 
 # -- fast constructors (see imsalg._fast) -------------------------------------------
 # Same parameters, defaults and result as the class call, about five times faster; the
-# engine builds a dozen of these values per offer. tests/alg/test_state.py checks each
-# against its class.
+# engine builds a dozen of these values per offer. tests/alg/test_fast_constructors.py
+# checks each against its class.
 
 _BuildEndpoint = builder_class(Endpoint)
 _BuildLegState = builder_class(LegState)

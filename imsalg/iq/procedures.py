@@ -325,8 +325,8 @@ GatewayNotification = TLSSetupFailed | BearerReleased | TerminationHeartbeat | C
 
 # -- fast constructors (see imsalg._fast) -------------------------------------------
 # Same parameters, defaults and result as the class call, several times faster; the
-# engine builds these for every new stream. tests/iq/test_procedures.py checks each
-# against its class.
+# engine builds these for every new stream. tests/alg/test_fast_constructors.py
+# checks each against its class.
 
 _BuildLocalSide = builder_class(LocalSide)
 _BuildRemoteSide = builder_class(RemoteSide)
